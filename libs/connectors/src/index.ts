@@ -1,0 +1,2 @@
+export * from './connector.js';
+export * from './errors.js';
