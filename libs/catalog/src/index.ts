@@ -1,3 +1,12 @@
 export * from './database/database-config.js';
 export * from './database/database.js';
 export * from './database/migrations.js';
+export * from './run-writer/catalog-changes.js';
+export * from './run-writer/catalog-run-writer.js';
+export * from './repositories/artifact-repository.js';
+export * from './repositories/catalog-repository.js';
+export * from './repositories/credential-repository.js';
+export * from './repositories/run-repository.js';
+export * from './repositories/settings-repository.js';
+export * from './repositories/source-repository.js';
+export type { PrismaClient, Prisma, RunStatus, ChangeType } from './generated/prisma/client.js';

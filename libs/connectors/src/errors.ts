@@ -21,8 +21,9 @@ export class ConnectorError extends Error {
     readonly code: string,
     message: string,
     readonly extra: Omit<FailureDetails, 'stage' | 'code' | 'message'> = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 
@@ -38,23 +39,63 @@ export class ConfigError extends ConnectorError {
   }
 }
 
+/**
+ * How a vendor call failed. HTTP_ERROR: a non-2xx answer; UNEXPECTED_CONTENT: a 2xx whose body
+ * is not what the call returns (an HTML login page instead of a zip); NETWORK: refused, reset,
+ * DNS; TIMEOUT: the per-call timeout fired; ABORTED: the run was cancelled.
+ */
+export type VendorCallErrorCode = 'HTTP_ERROR' | 'UNEXPECTED_CONTENT' | 'NETWORK' | 'TIMEOUT' | 'ABORTED';
+
+export interface VendorCallErrorExtra {
+  call: string;
+  status?: number;
+  vendorCode?: string;
+  code?: VendorCallErrorCode;
+  /** Whether the same call may succeed if repeated (throttling, 5xx, network, timeout). */
+  retryable?: boolean;
+  /** The vendor's Retry-After, when it sent one. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
 /** A vendor call failed: non-2xx, an error body, a wrong content type, a timeout, a reset. */
 export class VendorCallError extends ConnectorError {
-  constructor(
-    message: string,
-    extra: { call: string; status?: number; vendorCode?: string; code?: string },
-  ) {
-    super('fetch', extra.code ?? 'VENDOR_CALL_FAILED', message, {
-      call: extra.call,
-      status: extra.status,
-      vendorCode: extra.vendorCode,
-    });
+  /** Read by whoever retries (the run engine): this client makes one attempt per call. */
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, extra: VendorCallErrorExtra) {
+    super(
+      'fetch',
+      extra.code ?? 'VENDOR_CALL_FAILED',
+      message,
+      { call: extra.call, status: extra.status, vendorCode: extra.vendorCode },
+      { cause: extra.cause },
+    );
+    this.retryable = extra.retryable ?? false;
+    this.retryAfterMs = extra.retryAfterMs;
   }
 }
 
+/**
+ * Why a zip export was refused. The reader refuses rather than skips: an archive that tries any
+ * of these is hostile or broken, and a partial read would look like deleted catalog items.
+ */
+export type ZipErrorCode =
+  | 'NOT_A_ZIP'
+  | 'ZIP_TRUNCATED'
+  | 'ZIP_CORRUPT'
+  | 'ZIP_SLIP'
+  | 'ZIP_SYMLINK'
+  | 'ZIP_ENCRYPTED'
+  | 'ZIP_UNSUPPORTED'
+  | 'ZIP_BOMB'
+  | 'ZIP_TOO_LARGE'
+  | 'ZIP_TOO_MANY_ENTRIES';
+
 /** A raw export is unsafe or unreadable: zip-slip, zip bomb, truncated, not a zip, bad JSON. */
 export class ArtifactFormatError extends ConnectorError {
-  constructor(code: string, message: string, artifact?: string) {
-    super('parse', code, message, { artifact });
+  constructor(code: ZipErrorCode | (string & {}), message: string, artifact?: string, options?: { cause?: unknown }) {
+    super('parse', code, message, { artifact }, options);
   }
 }

@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { testDatabaseTargets } from '../../../../test/support/test-databases.js';
+import { openMigratedTestDatabase, testDatabaseTargets } from '../../../../test/support/test-databases.js';
 import { loadMigrations } from './migrations.js';
 
 describe.each(testDatabaseTargets)('migrations on $name', (target) => {
   it('creates every table, records each migration as Prisma does, and is idempotent', async () => {
-    const { db, config, drop } = await target.create();
+    const { db, config, drop } = await openMigratedTestDatabase(target);
     try {
       const migrations = loadMigrations();
       expect(migrations.length).toBeGreaterThan(0);

@@ -1,0 +1,119 @@
+import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { createArchiveStore, type ArchiveStore } from '#archive';
+import {
+  ArtifactRepository,
+  CatalogRepository,
+  CatalogRunWriter,
+  CredentialRepository,
+  openDatabase,
+  RunRepository,
+  SettingsRepository,
+  SourceRepository,
+  describeDatabase,
+  type Database,
+} from '#catalog';
+import { defaultConnectorRegistry, type ConnectorRegistry } from '#connectors';
+import { CatalogController } from './catalog/catalog.controller.js';
+import { CatalogService } from './catalog/catalog.service.js';
+import type { AppSettings } from './config/app-settings.js';
+import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, SECRET_BOX } from './core/tokens.js';
+import { CredentialsService } from './credentials/credentials.service.js';
+import { HealthController } from './health/health.controller.js';
+import { BackupService } from './runs/backup.service.js';
+import { RunsController } from './runs/runs.controller.js';
+import { RunsService } from './runs/runs.service.js';
+import { InstallationSecretsService } from './secrets/installation-secrets.service.js';
+import { loadMasterKey } from './secrets/master-key.js';
+import { SecretBox } from './secrets/secret-box.js';
+import { SourcesController } from './sources/sources.controller.js';
+import { SourcesService } from './sources/sources.service.js';
+
+export interface AppModuleOptions {
+  settings: AppSettings;
+  logger: Logger;
+  /** Tests register extra or instrumented connectors here; default: every built-in connector. */
+  connectors?: ConnectorRegistry;
+}
+
+/** Closes what the app opened, in order, when Nest shuts down (SIGTERM, app.close()). */
+@Injectable()
+class ResourceLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.archive.close();
+    await this.db.close();
+    this.logger.info('database closed');
+  }
+}
+
+const repositories = [SourceRepository, CredentialRepository, RunRepository, ArtifactRepository, CatalogRepository, SettingsRepository, CatalogRunWriter].map(
+  (Repository) => ({ provide: Repository, useFactory: (db: Database) => new Repository(db.prisma), inject: [DATABASE] }),
+);
+
+@Module({})
+export class AppModule {
+  static forRoot({ settings, logger, connectors }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [SourcesController, RunsController, CatalogController, HealthController],
+      providers: [
+        { provide: APP_SETTINGS, useValue: settings },
+        { provide: LOGGER, useValue: logger },
+        { provide: CONNECTOR_REGISTRY, useValue: connectors ?? defaultConnectorRegistry() },
+        {
+          provide: DATABASE,
+          useFactory: async () => {
+            const db = await openDatabase(settings.database);
+            try {
+              const result = await db.migrate();
+              logger.info({ database: describeDatabase(settings.database), applied: result.applied }, 'database ready');
+              if (db.type === 'pglite') {
+                // PGlite is one process's private database: a run still marked running was cut
+                // off by a crash of this very service and will never finish.
+                const orphans = await new RunRepository(db.prisma).failOrphans('the service stopped while this run was in progress');
+                if (orphans.count > 0) logger.warn({ count: orphans.count }, 'marked runs left by a previous crash as failed');
+              }
+            } catch (error) {
+              await db.close();
+              throw error;
+            }
+            return db;
+          },
+        },
+        {
+          provide: ARCHIVE_STORE,
+          useFactory: () => {
+            const store = createArchiveStore(settings.archive);
+            logger.info({ archive: store.description }, 'archive store ready');
+            return store;
+          },
+        },
+        {
+          provide: SECRET_BOX,
+          useFactory: () => {
+            const masterKey = loadMasterKey({ dataDir: settings.dataDir, production: settings.production });
+            if (masterKey.generated) {
+              logger.warn({ file: masterKey.origin, keyId: masterKey.id }, 'generated a new master key for the embedded default; back it up, or set APIVAULT_MASTER_KEY');
+            }
+            return new SecretBox(masterKey);
+          },
+        },
+        ...repositories,
+        CredentialsService,
+        InstallationSecretsService,
+        SourcesService,
+        CatalogService,
+        RunsService,
+        BackupService,
+        ResourceLifecycle,
+      ],
+      exports: [BackupService, SourcesService, CredentialsService, CatalogService, RunsService, DATABASE, ARCHIVE_STORE],
+    };
+  }
+}

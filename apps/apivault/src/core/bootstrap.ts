@@ -1,0 +1,35 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '#connectors';
+import { AppModule } from '../app.module.js';
+import type { AppSettings } from '../config/app-settings.js';
+import { ErrorFilter } from '../http/error-filter.js';
+import { NestPinoLogger } from '../logging/nest-pino-logger.js';
+
+export interface BootOptions {
+  settings: AppSettings;
+  logger: Logger;
+  connectors?: ConnectorRegistry;
+  /** Close on SIGINT/SIGTERM (default). Off when the caller owns more than the app (demo). */
+  shutdownHooks?: boolean;
+}
+
+/** The daemon: every module plus the admin REST API. The caller decides when to listen. */
+export async function createHttpApp({ settings, logger, connectors, shutdownHooks = true }: BootOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot({ settings, logger, connectors }), {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new ErrorFilter(logger));
+  if (shutdownHooks) app.enableShutdownHooks();
+  return app;
+}
+
+/** The same modules without HTTP, for CLI commands: they call the services directly. */
+export async function createCliContext({ settings, logger, connectors }: BootOptions): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(AppModule.forRoot({ settings, logger, connectors }), {
+    logger: new NestPinoLogger(logger.child({ context: 'nest' })),
+    abortOnError: false,
+  });
+}

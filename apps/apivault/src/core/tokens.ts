@@ -1,0 +1,7 @@
+/** Injection tokens for the objects the app builds from its settings (not Nest classes). */
+export const APP_SETTINGS = Symbol('APP_SETTINGS');
+export const LOGGER = Symbol('LOGGER');
+export const DATABASE = Symbol('DATABASE');
+export const ARCHIVE_STORE = Symbol('ARCHIVE_STORE');
+export const CONNECTOR_REGISTRY = Symbol('CONNECTOR_REGISTRY');
+export const SECRET_BOX = Symbol('SECRET_BOX');

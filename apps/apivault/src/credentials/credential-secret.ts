@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { VendorCredential } from '#cloud-auth';
+
+/** The shape of each credential type's secret, checked before it is sealed. */
+export const vendorCredentialSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('huawei-aksk'),
+    accessKeyId: z.string().min(1),
+    secretAccessKey: z.string().min(1),
+    securityToken: z.string().min(1).optional(),
+  }),
+  z.object({ type: z.literal('huawei-token'), token: z.string().min(1) }),
+]);
+
+export function parseVendorCredential(raw: unknown): VendorCredential {
+  const result = vendorCredentialSchema.safeParse(raw);
+  if (!result.success) {
+    // Name the field, never echo the value: it may be the secret itself.
+    const issue = result.error.issues[0];
+    throw new Error(`Invalid credential: ${issue?.path.join('.') || 'type'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { ArchiveStore, SpooledFile } from '#archive';
+import type { CatalogEntry } from '#catalog-model';
+import { ArtifactRepository, CatalogRunWriter, itemKey, RunRepository, type Prisma, type RunRecord, type SourceRecord } from '#catalog';
+import { VendorCallError, type ArchivedArtifact, type ConnectorContext, type ConnectorRegistry } from '#connectors';
+import type { AppSettings } from '../config/app-settings.js';
+import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, LOGGER } from '../core/tokens.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
+import { ConflictError } from '../http/app-errors.js';
+import { InstallationSecretsService } from '../secrets/installation-secrets.service.js';
+import { SourcesService } from '../sources/sources.service.js';
+import { describeRunFailure } from './run-failure.js';
+import { RunProgressRecorder } from './run-progress.js';
+import { emptyRunStats } from './run-stats.js';
+
+export interface StartedRun {
+  run: RunRecord;
+  /** Settles when the run has ended; never rejects: the outcome is on the run record. */
+  finished: Promise<RunRecord>;
+}
+
+/**
+ * One backup run of one source: fetch every raw export, archive it (content addressed), parse
+ * it into catalog entries, and apply the result to the catalog in one transaction. A failure at
+ * any stage leaves the catalog as it was and records why on the run.
+ */
+@Injectable()
+export class BackupService {
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly credentials: CredentialsService,
+    private readonly installationSecrets: InstallationSecretsService,
+    private readonly runs: RunRepository,
+    private readonly artifacts: ArtifactRepository,
+    private readonly writer: CatalogRunWriter,
+    @Inject(CONNECTOR_REGISTRY) private readonly registry: ConnectorRegistry,
+    @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Creates the run and starts it in the background (the API answers 202 at once). */
+  async start(sourceIdOrName: string, trigger: string): Promise<StartedRun> {
+    const source = await this.sources.get(sourceIdOrName);
+    const active = await this.runs.findActiveForSource(source.id);
+    if (active) {
+      throw new ConflictError('RUN_IN_PROGRESS', `source ${source.name} already has run ${active.id} in progress; wait for it or cancel it`, {
+        runId: active.id,
+      });
+    }
+    const run = await this.runs.create({ sourceId: source.id, slot: `${trigger}:${randomUUID()}`, trigger });
+    const finished = this.execute(run, source).catch(async (error: unknown) => {
+      // Only reached when even recording the failure failed (database gone): say so loudly.
+      this.logger.error({ runId: run.id, err: error }, 'run ended but its outcome could not be recorded');
+      return (await this.runs.findById(run.id).catch(() => null)) ?? run;
+    });
+    return { run, finished };
+  }
+
+  /** Runs a source to the end and returns the finished run (CLI, demo). */
+  async runToCompletion(sourceIdOrName: string, trigger: string): Promise<RunRecord> {
+    return (await this.start(sourceIdOrName, trigger)).finished;
+  }
+
+  private async execute(run: RunRecord, source: SourceRecord): Promise<RunRecord> {
+    const started = Date.now();
+    const logger = this.logger.child({ runId: run.id, sourceId: source.id, source: source.name, kind: source.kind });
+    const stats = emptyRunStats();
+    const spooled: SpooledFile[] = [];
+    const progress = new RunProgressRecorder(stats, (snapshot) => this.runs.updateStats(run.id, toJson({ ...snapshot, durationMs: Date.now() - started })), logger);
+    const flush = (): void => progress.touch();
+    logger.info({ trigger: run.trigger }, 'run started');
+
+    try {
+      const connector = this.registry.get(source.kind);
+      const config = connector.validateConfig(source.config);
+      const ctx: ConnectorContext = {
+        logger,
+        signal: new AbortController().signal,
+        credential: source.credentialId ? await this.credentials.resolve(source.credentialId) : null,
+        redactor: await this.installationSecrets.secretRedactor(),
+        progress: (update) => {
+          if (update.callsDone !== undefined) stats.callsDone = update.callsDone;
+          if (update.callsPlanned !== undefined) stats.callsPlanned = update.callsPlanned;
+          if (update.itemsParsed !== undefined) stats.itemsParsed = update.itemsParsed;
+          flush();
+        },
+      };
+
+      mkdirSync(this.settings.tmpDir, { recursive: true });
+      const archived: ArchivedArtifact[] = [];
+      for await (const raw of connector.fetch(config, ctx)) {
+        const file = await this.archive.spool(raw.body, this.settings.tmpDir).catch((error: unknown) => {
+          throw error instanceof VendorCallError
+            ? error
+            : new VendorCallError(`reading the response body of ${raw.call} failed: ${(error as Error).message}`, { call: raw.call, code: 'NETWORK' });
+        });
+        spooled.push(file);
+        const stored = await this.archive.putFile(file);
+        await this.artifacts.recordForRun(run.id, { sha256: stored.sha256, size: stored.size, storageKey: stored.key, contentType: raw.contentType }, raw.name, raw.call);
+        stats.artifacts++;
+        stats.bytes += stored.size;
+        if (stored.created) stats.artifactsNew++;
+        logger.info({ artifact: raw.name, call: raw.call, sha256: stored.sha256, size: stored.size, created: stored.created }, 'artifact archived');
+        archived.push({ name: raw.name, call: raw.call, contentType: raw.contentType, sha256: stored.sha256, size: stored.size, localPath: file.path, meta: raw.meta });
+        flush();
+      }
+
+      const entries = new Map<string, CatalogEntry>();
+      for (const artifact of archived) {
+        for await (const entry of connector.parse(artifact, config, ctx)) {
+          const key = itemKey(entry.kind, entry.externalId);
+          if (entries.has(key)) {
+            stats.duplicateEntries++;
+            logger.warn({ kind: entry.kind, externalId: entry.externalId, artifact: artifact.name }, 'entry seen twice in one run; keeping the last');
+          }
+          entries.set(key, entry);
+        }
+      }
+      stats.itemsParsed = entries.size;
+      logger.info({ items: entries.size }, 'parsed');
+
+      const written = await this.writer.apply({ runId: run.id, sourceId: source.id, entries, complete: true });
+      Object.assign(stats, written);
+      await progress.close();
+      stats.durationMs = Date.now() - started;
+      const finished = await this.runs.finish(run.id, { status: 'succeeded', stats: toJson(stats) });
+      logger.info({ status: finished.status, stats }, 'run finished');
+      return finished;
+    } catch (error) {
+      const failure = describeRunFailure(error);
+      await progress.close();
+      stats.durationMs = Date.now() - started;
+      logger.error({ failure, stats }, 'run failed');
+      return this.runs.finish(run.id, { status: 'failed', stats: toJson(stats), error: toJson(failure) });
+    } finally {
+      await Promise.all(spooled.map((file) => file.dispose().catch(() => undefined)));
+    }
+  }
+}
+
+function toJson(value: object): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}

@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { pageLimit, parseQuery } from '../http/query-params.js';
+import { RunsService } from './runs.service.js';
+
+const listQuery = z.object({
+  source: z.uuid().optional(),
+  status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'held', 'cancelled']).optional(),
+  limit: pageLimit,
+  before: z.iso.datetime({ offset: true }).optional(),
+});
+
+@Controller('api/v1/runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Get()
+  list(@Query() query: unknown) {
+    const q = parseQuery(listQuery, query);
+    return this.runs.list({ sourceId: q.source, status: q.status, limit: q.limit, before: q.before ? new Date(q.before) : undefined });
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.runs.get(id);
+  }
+}

@@ -1,0 +1,10 @@
+export * from './vendor-sim.js';
+export * from './faults.js';
+export * from './request-log.js';
+export * from './dlf/dlf-connection.js';
+export * from './dlf/dlf-state.js';
+export { generateDlfConnections, CONNECTIONS_PER_SCALE, type PasswordExposure } from './dlf/connection-generator.js';
+export { DLF_EXPORT_FILE_NAME, connectionEntryName, serializeConnection } from './dlf/export-archive.js';
+export { DLF_EXPORT_ROUTE } from './dlf/export-route.js';
+export { HuaweiErrors, type HuaweiErrorBody } from './huawei/errors.js';
+export { ZIP_BOMB_UNCOMPRESSED_SIZE } from './zip/zip-bomb-entry.js';

@@ -1,0 +1,30 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+const CHUNK_BYTES = 64 * 1024;
+
+export function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A body delivered in network-sized chunks, like a vendor download. */
+export function streamOf(bytes: Buffer): Readable {
+  return Readable.from(
+    (function* () {
+      for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+        yield bytes.subarray(offset, offset + CHUNK_BYTES);
+      }
+    })(),
+  );
+}
+
+/** `size` random bytes generated lazily, so the test itself never holds the whole body. */
+export function randomStream(size: number): Readable {
+  return Readable.from(
+    (function* () {
+      for (let remaining = size; remaining > 0; remaining -= CHUNK_BYTES) {
+        yield randomBytes(Math.min(CHUNK_BYTES, remaining));
+      }
+    })(),
+  );
+}

@@ -1,0 +1,58 @@
+import { contentHash, diffDocuments, type CatalogEntry, type FieldChange, type JsonObject } from '#catalog-model';
+
+/** The catalog state of one item before a run, as the planner needs it. */
+export interface CurrentItemState {
+  id: string;
+  kind: string;
+  externalId: string;
+  currentHash: string | null;
+  currentSeq: number;
+  removed: boolean;
+}
+
+export type PlannedChange =
+  | { type: 'added'; key: string; entry: CatalogEntry; hash: string }
+  | { type: 'modified'; key: string; item: CurrentItemState; entry: CatalogEntry; hash: string }
+  | { type: 'restored'; key: string; item: CurrentItemState; entry: CatalogEntry; hash: string; sameContent: boolean }
+  | { type: 'removed'; key: string; item: CurrentItemState };
+
+export interface ChangePlan {
+  changes: PlannedChange[];
+  unchanged: number;
+}
+
+export function itemKey(kind: string, externalId: string): string {
+  return `${kind}\u0000${externalId}`;
+}
+
+/**
+ * Compares what a run saw with the catalog's current state, by content hash. Pure: the writer
+ * applies the plan in one transaction. Items missing from a complete run become tombstones.
+ */
+export function planChanges(current: Iterable<CurrentItemState>, seen: Map<string, CatalogEntry>, complete: boolean): ChangePlan {
+  const currentByKey = new Map<string, CurrentItemState>();
+  for (const item of current) currentByKey.set(itemKey(item.kind, item.externalId), item);
+
+  const changes: PlannedChange[] = [];
+  let unchanged = 0;
+  for (const [key, entry] of seen) {
+    const hash = contentHash(entry.document);
+    const item = currentByKey.get(key);
+    if (!item) changes.push({ type: 'added', key, entry, hash });
+    else if (item.removed) changes.push({ type: 'restored', key, item, entry, hash, sameContent: item.currentHash === hash });
+    else if (item.currentHash !== hash) changes.push({ type: 'modified', key, item, entry, hash });
+    else unchanged++;
+  }
+  if (complete) {
+    for (const [key, item] of currentByKey) {
+      if (!item.removed && !seen.has(key)) changes.push({ type: 'removed', key, item });
+    }
+  }
+  return { changes, unchanged };
+}
+
+/** The field diff recorded on a change event; redaction markers make secret changes visible. */
+export function changeDiff(before: JsonObject | null, after: JsonObject | null): FieldChange[] {
+  if (before === null || after === null) return [];
+  return diffDocuments(before, after);
+}

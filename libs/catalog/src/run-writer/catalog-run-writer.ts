@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { CatalogEntry, JsonObject } from '#catalog-model';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { changeDiff, planChanges, type CurrentItemState } from './catalog-changes.js';
+
+export interface RunWriteRequest {
+  runId: string;
+  sourceId: string;
+  /** Every entry the run parsed, keyed by itemKey(kind, externalId). */
+  entries: Map<string, CatalogEntry>;
+  /** True when the run saw the whole source: only then are missing items tombstoned. */
+  complete: boolean;
+}
+
+export interface RunWriteResult {
+  added: number;
+  modified: number;
+  removed: number;
+  restored: number;
+  unchanged: number;
+  versionsWritten: number;
+}
+
+/** Interactive transactions default to 5 s in Prisma; a large source takes longer than that. */
+const TRANSACTION_OPTIONS = { maxWait: 60_000, timeout: 15 * 60_000 } as const;
+
+/**
+ * Applies one run's result to the catalog in ONE transaction: new versions (never updates of old
+ * ones), change events with their field diff, tombstones, restorations. Either all of it is
+ * visible or none of it: a failed run leaves the catalog exactly as it was.
+ */
+export class CatalogRunWriter {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async apply(request: RunWriteRequest): Promise<RunWriteResult> {
+    return this.prisma.$transaction((tx) => this.applyIn(tx, request), TRANSACTION_OPTIONS);
+  }
+
+  private async applyIn(tx: Prisma.TransactionClient, request: RunWriteRequest): Promise<RunWriteResult> {
+    const { runId, sourceId } = request;
+    // Lock the source row: two writers for one source would interleave version numbers.
+    await tx.$executeRaw`SELECT 1 FROM sources WHERE id = ${sourceId}::uuid FOR UPDATE`;
+
+    const items = await tx.catalogItem.findMany({
+      where: { sourceId },
+      select: { id: true, kind: true, externalId: true, currentHash: true, currentVersionId: true, removedAt: true },
+    });
+    const currentVersionIds = items.map((i) => i.currentVersionId).filter((id): id is string => id !== null);
+    const seqByVersion = new Map<string, number>();
+    if (currentVersionIds.length > 0) {
+      const versions = await tx.catalogVersion.findMany({ where: { id: { in: currentVersionIds } }, select: { id: true, seq: true } });
+      for (const v of versions) seqByVersion.set(v.id, v.seq);
+    }
+    const state: CurrentItemState[] = items.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      externalId: i.externalId,
+      currentHash: i.currentHash,
+      currentSeq: i.currentVersionId ? (seqByVersion.get(i.currentVersionId) ?? 0) : 0,
+      removed: i.removedAt !== null,
+    }));
+    const currentVersionByItem = new Map(items.map((i) => [i.id, i.currentVersionId]));
+    const plan = planChanges(state, request.entries, request.complete);
+
+    // Previous documents are only needed for the diff of modified and restored items.
+    const previousIds = plan.changes
+      .filter((c) => c.type === 'modified' || c.type === 'restored')
+      .map((c) => ('item' in c ? currentVersionByItem.get(c.item.id) : null))
+      .filter((id): id is string => typeof id === 'string');
+    const previousDocs = new Map<string, JsonObject>();
+    if (previousIds.length > 0) {
+      const rows = await tx.catalogVersion.findMany({ where: { id: { in: previousIds } }, select: { itemId: true, document: true } });
+      for (const row of rows) previousDocs.set(row.itemId, row.document as JsonObject);
+    }
+
+    const now = new Date();
+    const newItems: Prisma.CatalogItemCreateManyInput[] = [];
+    const newVersions: Prisma.CatalogVersionCreateManyInput[] = [];
+    const newChanges: Prisma.ChangeEventCreateManyInput[] = [];
+    const itemUpdates: { id: string; data: Prisma.CatalogItemUpdateInput }[] = [];
+    const result: RunWriteResult = { added: 0, modified: 0, removed: 0, restored: 0, unchanged: plan.unchanged, versionsWritten: 0 };
+
+    const versionOf = (itemId: string, seq: number, entry: CatalogEntry, hash: string): string => {
+      const id = randomUUID();
+      newVersions.push({
+        id,
+        itemId,
+        seq,
+        contentHash: hash,
+        document: entry.document as Prisma.InputJsonValue,
+        redactedPaths: entry.redactedPaths,
+        runId,
+        artifactSha256: entry.origin.artifactSha256,
+        locator: entry.origin.locator ?? null,
+        createdAt: now,
+      });
+      return id;
+    };
+
+    for (const change of plan.changes) {
+      switch (change.type) {
+        case 'added': {
+          const itemId = randomUUID();
+          const versionId = versionOf(itemId, 1, change.entry, change.hash);
+          newItems.push({
+            id: itemId,
+            sourceId,
+            kind: change.entry.kind,
+            externalId: change.entry.externalId,
+            name: change.entry.name,
+            currentVersionId: versionId,
+            currentHash: change.hash,
+            createdAt: now,
+          });
+          newChanges.push({ itemId, runId, versionId, type: 'added', diff: [], createdAt: now });
+          result.added++;
+          break;
+        }
+        case 'modified':
+        case 'restored': {
+          const { item, entry, hash } = change;
+          const sameContent = change.type === 'restored' && change.sameContent;
+          const versionId = sameContent ? currentVersionByItem.get(item.id)! : versionOf(item.id, item.currentSeq + 1, entry, hash);
+          const diff = sameContent ? [] : changeDiff(previousDocs.get(item.id) ?? null, entry.document);
+          itemUpdates.push({
+            id: item.id,
+            data: { name: entry.name, currentVersionId: versionId, currentHash: hash, removedAt: null, removedByRunId: null },
+          });
+          newChanges.push({ itemId: item.id, runId, versionId, type: change.type, diff: diff as unknown as Prisma.InputJsonValue, createdAt: now });
+          result[change.type]++;
+          break;
+        }
+        case 'removed': {
+          itemUpdates.push({ id: change.item.id, data: { removedAt: now, removedByRunId: runId } });
+          newChanges.push({ itemId: change.item.id, runId, versionId: null, type: 'removed', diff: [], createdAt: now });
+          result.removed++;
+          break;
+        }
+      }
+    }
+
+    // Versions first (items reference them by id only), then items, then the events.
+    if (newItems.length > 0) await tx.catalogItem.createMany({ data: newItems });
+    if (newVersions.length > 0) await tx.catalogVersion.createMany({ data: newVersions });
+    for (const update of itemUpdates) await tx.catalogItem.update({ where: { id: update.id }, data: update.data });
+    if (newChanges.length > 0) await tx.changeEvent.createMany({ data: newChanges });
+    result.versionsWritten = newVersions.length;
+    return result;
+  }
+}
+
