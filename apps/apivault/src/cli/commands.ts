@@ -107,10 +107,11 @@ export function buildCli(): Command {
     .command('credentials')
     .description('vendor credentials, encrypted at rest')
     .command('set')
-    .description('create or replace a credential; the secret is read as JSON from stdin, e.g. {"type":"huawei-aksk","accessKeyId":"...","secretAccessKey":"..."}')
+    .description('create or replace a credential; the secret is JSON, e.g. {"type":"huawei-aksk","accessKeyId":"...","secretAccessKey":"..."}, read from stdin or --from-file')
     .argument('<name>')
-    .action(async (name: string) => {
-      const secret = parseJsonOption(await readStdin(), 'stdin');
+    .option('--from-file <path>', 'read the secret JSON from this file (e.g. a mounted secret) instead of stdin')
+    .action(async (name: string, opts: { fromFile?: string }) => {
+      const secret = opts.fromFile ? parseJsonOption(`@${opts.fromFile}`, opts.fromFile) : parseJsonOption(await readStdin(), 'stdin');
       await withContext(async (ctx) => printJson(await ctx.get(CredentialsService).upsert(name, secret)));
     });
 

@@ -30,7 +30,7 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AppSet
     // Loopback by default: the admin API holds cloud credentials; exposing it is a choice.
     http: { host: env.HOST?.trim() || '127.0.0.1', port: parsePort(env.PORT, 8080) },
     database: databaseConfigFromEnv({ ...env, APIVAULT_DATA_DIR: dataDir }),
-    archive: archiveConfigFromEnv({ ...env, APIVAULT_ARCHIVE_DIR: env.APIVAULT_ARCHIVE_DIR ?? path.join(dataDir, 'archive') }),
+    archive: archiveConfigFromEnv({ ...env, APIVAULT_ARCHIVE_DIR: env.APIVAULT_ARCHIVE_DIR?.trim() || path.join(dataDir, 'archive') }),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startVendorSim, type VendorSim } from '#vendor-sim';
+import { buildCli } from '../apps/apivault/src/cli/commands.js';
+
+/**
+ * The CLI, in-process, on the embedded default (PGlite on disk): every command boots the
+ * services, does its work and closes the database, so this also proves the data persists
+ * between boots.
+ */
+describe('apivault CLI on the embedded default', () => {
+  let sim: VendorSim;
+  let dataDir: string;
+  const savedEnv = { ...process.env };
+
+  async function cli(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
+    let stdout = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      stdout += chunk.toString();
+      return true;
+    }) as typeof process.stdout.write;
+    process.exitCode = 0;
+    try {
+      await buildCli().exitOverride().parseAsync(['node', 'apivault', ...args]);
+    } finally {
+      process.stdout.write = write;
+    }
+    const exitCode = Number(process.exitCode ?? 0);
+    process.exitCode = 0;
+    return { stdout, exitCode };
+  }
+
+  beforeAll(async () => {
+    sim = await startVendorSim({ port: 0, seed: 11 });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'apivault-cli-'));
+    delete process.env.DATABASE_URL;
+    process.env.APIVAULT_DATA_DIR = dataDir;
+    process.env.LOG_LEVEL = 'warn';
+    process.env.LOG_FORMAT = 'json';
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await sim?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds a credential and a source, backs up, and reads runs and the catalog back', async () => {
+    const secretFile = path.join(dataDir, 'secret.json');
+    writeFileSync(secretFile, JSON.stringify({ type: 'huawei-aksk', accessKeyId: sim.credentials.accessKeyId, secretAccessKey: sim.credentials.secretAccessKey }));
+    const credential = JSON.parse((await cli('credentials', 'set', 'sim', '--from-file', secretFile)).stdout);
+    expect(credential).toMatchObject({ name: 'sim', type: 'huawei-aksk' });
+    expect(JSON.stringify(credential)).not.toContain(sim.credentials.secretAccessKey);
+
+    const config = JSON.stringify({ endpoint: sim.baseUrl, projectId: sim.projectId });
+    await cli('sources', 'add', '--name', 'dlf', '--kind', 'huawei.dataarts.dlf.connections', '--config', config, '--credential', 'sim');
+
+    const first = await cli('backup', '--json');
+    expect(first.exitCode).toBe(0);
+    const [result] = JSON.parse(first.stdout);
+    expect(result.run).toMatchObject({ status: 'succeeded', stats: { added: sim.dlf.list().length } });
+
+    const again = JSON.parse((await cli('backup', 'dlf', '--json')).stdout);
+    expect(again[0].run.stats).toMatchObject({ added: 0, unchanged: sim.dlf.list().length, versionsWritten: 0 });
+
+    const runs = JSON.parse((await cli('runs', 'list', '--json')).stdout);
+    expect(runs.items.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded']);
+    const items = JSON.parse((await cli('catalog', 'list', '--json')).stdout);
+    expect(items.items.map((i: { externalId: string }) => i.externalId).sort()).toEqual(sim.dlf.list().map((c) => c.name).sort());
+  });
+
+  it('exits 1 and says why when a run fails', async () => {
+    sim.faults.inject('http-401', { times: 1 });
+    const failed = await cli('backup', '--json');
+    expect(failed.exitCode).toBe(1);
+    expect(JSON.parse(failed.stdout)[0].run).toMatchObject({ status: 'failed', error: { status: 401, stage: 'fetch' } });
+  });
+
+  it('rejects a source whose configuration is invalid, naming the field', async () => {
+    await expect(cli('sources', 'add', '--name', 'bad', '--kind', 'huawei.dataarts.dlf.connections', '--config', '{"endpoint":"not a url"}')).rejects.toThrow(
+      /endpoint|projectId/,
+    );
+  });
+});
