@@ -12,7 +12,7 @@ import {
   type VendorSim,
 } from './index.js';
 import { connectionsIn, exportedZip, exportUrl, huaweiError, signedExport } from './test/sim-client.js';
-import { officialSignedHeaders } from './test/official-huawei-signer.js';
+import { officialHuaweiSign } from '../../../test/support/official-huawei-signer.js';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -52,12 +52,11 @@ describe('vendor-sim DLF export', () => {
   it('accepts a request signed by the official Huawei SDK signer', async () => {
     const url = exportUrl(sim);
     const json = { note: '中文' };
-    const { host: _host, ...headers } = officialSignedHeaders({
+    const { host: _host, ...headers } = officialHuaweiSign({
       method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json' },
+      endpoint: url,
+      headers: { 'content-type': 'application/json', 'X-Project-Id': sim.projectId },
       json,
-      projectId: sim.projectId,
       ...sim.credentials,
     });
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(json) });

@@ -1,5 +1,5 @@
 import { authorizeHuaweiRequest, formatSdkDate, parseSdkDate, signHuaweiRequest } from './index.js';
-import { officialHuaweiSign } from './test/official-huawei-signer.js';
+import { officialHuaweiSign } from '../../../test/support/official-huawei-signer.js';
 
 const cred = { accessKeyId: 'HPUAEXAMPLEAK0000001', secretAccessKey: 'sk-Example/Secret+Key=0123456789' };
 const now = new Date('2024-03-05T06:07:08.999Z');

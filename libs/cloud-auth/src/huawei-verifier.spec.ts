@@ -1,5 +1,5 @@
 import { signHuaweiRequest, verifyHuaweiSignature, type HttpRequestToSign } from './index.js';
-import { officialHuaweiSign } from './test/official-huawei-signer.js';
+import { officialHuaweiSign } from '../../../test/support/official-huawei-signer.js';
 
 const cred = { accessKeyId: 'AK-SIM-1', secretAccessKey: 'SK-SIM-1-secret' };
 const secrets: Record<string, string> = { [cred.accessKeyId]: cred.secretAccessKey };
@@ -92,6 +92,10 @@ describe('verifyHuaweiSignature', () => {
   ])('rejects a malformed Authorization header: %s', (_, mangle) => {
     const headers = { ...signedRequest.headers, authorization: mangle(signedRequest.headers.authorization) };
     expect(verifyHuaweiSignature({ ...signedRequest, headers }, lookup, { now })).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('reports a URL it cannot parse (e.g. a garbage Host header) as malformed', () => {
+    expect(verifyHuaweiSignature({ ...signedRequest, url: 'http://bad host/x' }, lookup, { now })).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('rejects a missing or malformed X-Sdk-Date as malformed', () => {

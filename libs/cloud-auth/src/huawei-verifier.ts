@@ -52,6 +52,7 @@ export function verifyHuaweiSignature(
   lookupSecret: (accessKeyId: string) => string | undefined,
   opts: VerifyHuaweiSignatureOptions = {},
 ): HuaweiSignatureVerdict {
+  if (!URL.canParse(req.url)) return { ok: false, reason: 'malformed' };
   const headers = normalizeHeaders(req.headers);
   const authorization = headers.get('authorization');
   if (!authorization) return { ok: false, reason: 'missing' };

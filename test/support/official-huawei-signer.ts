@@ -30,12 +30,14 @@ export function officialHuaweiSign(input: {
   queryParams?: Record<string, string | string[]>;
   headers?: Record<string, string>;
   json?: unknown;
-  sdkDate: string;
+  /** Pins the date; when absent the SDK stamps the current time itself. */
+  sdkDate?: string;
   accessKeyId: string;
   secretAccessKey: string;
   securityToken?: string;
 }): Record<string, string> {
-  const headers: Record<string, string> = { ...(input.headers ?? {}), 'X-Sdk-Date': input.sdkDate };
+  const headers: Record<string, string> = { ...(input.headers ?? {}) };
+  if (input.sdkDate) headers['X-Sdk-Date'] = input.sdkDate;
   if (input.securityToken) headers['X-Security-Token'] = input.securityToken;
   return AKSKSigner.sign(
     { method: input.method, endpoint: input.endpoint, queryParams: input.queryParams ?? {}, headers, data: input.json },
