@@ -17,4 +17,10 @@ export interface CatalogEntry {
   redactedPaths: string[];
   /** Where in the raw artifact the entry came from (e.g. the zip entry name). */
   origin: { artifactSha256: string; locator?: string };
+  /**
+   * The part of the source the entry belongs to (an API group and environment, an app, a
+   * DataWorks project, a workspace...), as the connector names it in ctx.coverage calls. When a
+   * part fails, items of that part are kept instead of being tombstoned. '' = the whole source.
+   */
+  scope: string;
 }

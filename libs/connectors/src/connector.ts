@@ -11,6 +11,11 @@ export interface RawArtifact {
   call: string;
   contentType?: string;
   body: Readable;
+  /**
+   * The part of the source this artifact covers (see CatalogEntry.scope). When it cannot be
+   * parsed, only that part fails and the run ends `partial`; without a scope the run fails.
+   */
+  scope?: string;
   meta?: Record<string, string | number | boolean>;
 }
 
@@ -21,6 +26,7 @@ export interface ArchivedArtifact {
   contentType?: string;
   sha256: string;
   size: number;
+  scope?: string;
   /** Local copy for parsers that need random access (zip). Removed by the engine after the run. */
   localPath: string;
   meta?: Record<string, string | number | boolean>;
@@ -39,6 +45,18 @@ export interface ConnectorContext {
   /** Replaces secrets with salted hashes: entries leave the connector already redacted. */
   redactor: SecretRedactor;
   progress(update: ConnectorProgress): void;
+  /**
+   * Records what the vendor says a part of the source holds (a listing's count, TotalCount). At
+   * the end of the run, a part with fewer entries than expected is a shortfall: the run ends
+   * `partial`, naming the part, and that part's missing items are not tombstoned.
+   */
+  expect(scope: string, count: number): void;
+  /**
+   * A part of the source could not be fetched (e.g. one API group's export failed after its
+   * retries): the connector reports it and goes on with the other parts. The run ends `partial`.
+   * Throwing instead fails the whole run, which is right when nothing else can be trusted.
+   */
+  partFailed(scope: string, error: unknown): void;
 }
 
 /**

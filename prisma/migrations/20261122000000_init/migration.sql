@@ -76,6 +76,7 @@ CREATE TABLE "catalog_items" (
     "kind" TEXT NOT NULL,
     "external_id" TEXT NOT NULL,
     "name" TEXT NOT NULL,
+    "scope" TEXT NOT NULL DEFAULT '',
     "current_version_id" UUID,
     "current_hash" TEXT,
     "removed_at" TIMESTAMPTZ(3),

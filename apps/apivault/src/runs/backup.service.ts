@@ -13,6 +13,7 @@ import { ConflictError } from '../http/app-errors.js';
 import { InstallationSecretsService } from '../secrets/installation-secrets.service.js';
 import { SourcesService } from '../sources/sources.service.js';
 import { describeRunFailure } from './run-failure.js';
+import { RunCoverage, type CoveragePart } from './run-coverage.js';
 import { RunProgressRecorder } from './run-progress.js';
 import { emptyRunStats } from './run-stats.js';
 
@@ -77,6 +78,7 @@ export class BackupService {
     try {
       const connector = this.registry.get(source.kind);
       const config = connector.validateConfig(source.config);
+      const coverage = new RunCoverage();
       const ctx: ConnectorContext = {
         logger,
         signal: new AbortController().signal,
@@ -87,6 +89,11 @@ export class BackupService {
           if (update.callsPlanned !== undefined) stats.callsPlanned = update.callsPlanned;
           if (update.itemsParsed !== undefined) stats.itemsParsed = update.itemsParsed;
           flush();
+        },
+        expect: (scope, count) => coverage.expect(scope, count),
+        partFailed: (scope, error) => {
+          logger.warn({ scope, failure: describeRunFailure(error) }, 'part of the source failed');
+          coverage.failed(scope, error);
         },
       };
 
@@ -104,30 +111,46 @@ export class BackupService {
         stats.artifacts++;
         stats.bytes += stored.size;
         if (stored.created) stats.artifactsNew++;
-        logger.info({ artifact: raw.name, call: raw.call, sha256: stored.sha256, size: stored.size, created: stored.created }, 'artifact archived');
-        archived.push({ name: raw.name, call: raw.call, contentType: raw.contentType, sha256: stored.sha256, size: stored.size, localPath: file.path, meta: raw.meta });
+        logger.info({ artifact: raw.name, call: raw.call, scope: raw.scope, sha256: stored.sha256, size: stored.size, created: stored.created }, 'artifact archived');
+        archived.push({ name: raw.name, call: raw.call, contentType: raw.contentType, sha256: stored.sha256, size: stored.size, localPath: file.path, scope: raw.scope, meta: raw.meta });
         flush();
       }
 
       const entries = new Map<string, CatalogEntry>();
       for (const artifact of archived) {
-        for await (const entry of connector.parse(artifact, config, ctx)) {
+        // An artifact counts whole or not at all: entries are kept only once it parsed fully.
+        const fromArtifact: CatalogEntry[] = [];
+        try {
+          for await (const entry of connector.parse(artifact, config, ctx)) fromArtifact.push(entry);
+        } catch (error) {
+          if (artifact.scope === undefined) throw error;
+          ctx.partFailed(artifact.scope, error);
+          continue;
+        }
+        for (const entry of fromArtifact) {
           const key = itemKey(entry.kind, entry.externalId);
           if (entries.has(key)) {
             stats.duplicateEntries++;
             logger.warn({ kind: entry.kind, externalId: entry.externalId, artifact: artifact.name }, 'entry seen twice in one run; keeping the last');
+          } else {
+            coverage.parsed(entry.scope);
           }
           entries.set(key, entry);
         }
       }
       stats.itemsParsed = entries.size;
-      logger.info({ items: entries.size }, 'parsed');
+      const parts = coverage.finish();
+      logger.info({ items: entries.size, failedParts: parts.filter((p) => p.failure).length }, 'parsed');
 
-      const written = await this.writer.apply({ runId: run.id, sourceId: source.id, entries, complete: true });
+      const written = await this.writer.apply({ runId: run.id, sourceId: source.id, entries, incomplete: coverage.incompleteScopes() });
       Object.assign(stats, written);
       await progress.close();
       stats.durationMs = Date.now() - started;
-      const finished = await this.runs.finish(run.id, { status: 'succeeded', stats: toJson(stats) });
+      const partial = coverage.hasFailures();
+      const outcome = partial
+        ? { status: 'partial' as const, stats: toJson({ ...stats, coverage: parts }), error: toJson(partialFailure(parts)) }
+        : { status: 'succeeded' as const, stats: toJson({ ...stats, coverage: parts }) };
+      const finished = await this.runs.finish(run.id, outcome);
       logger.info({ status: finished.status, stats }, 'run finished');
       return finished;
     } catch (error) {
@@ -140,6 +163,17 @@ export class BackupService {
       await Promise.all(spooled.map((file) => file.dispose().catch(() => undefined)));
     }
   }
+}
+
+/** The error of a partial run: which parts failed and why, first failure first. */
+function partialFailure(parts: CoveragePart[]) {
+  const failed = parts.filter((p) => p.failure !== null);
+  return {
+    stage: 'coverage',
+    code: 'PARTIAL',
+    message: `${failed.length} part(s) of the source failed: ${failed.map((p) => `${p.scope || 'source'} (${p.failure!.code}: ${p.failure!.message})`).join('; ')}`,
+    parts: failed.map((p) => ({ scope: p.scope, expected: p.expected, parsed: p.parsed, failure: p.failure })),
+  };
 }
 
 function toJson(value: object): Prisma.InputJsonValue {

@@ -5,6 +5,7 @@ export interface CurrentItemState {
   id: string;
   kind: string;
   externalId: string;
+  scope: string;
   currentHash: string | null;
   currentSeq: number;
   removed: boolean;
@@ -26,10 +27,22 @@ export function itemKey(kind: string, externalId: string): string {
 }
 
 /**
- * Compares what a run saw with the catalog's current state, by content hash. Pure: the writer
- * applies the plan in one transaction. Items missing from a complete run become tombstones.
+ * Which parts of a source a run did not see completely. Items of those parts that the run did
+ * not see are kept as they are: absence from a failed part is not evidence of deletion.
  */
-export function planChanges(current: Iterable<CurrentItemState>, seen: Map<string, CatalogEntry>, complete: boolean): ChangePlan {
+export type IncompleteScopes = { all: true } | { all: false; scopes: ReadonlySet<string> };
+
+export const COMPLETE_RUN: IncompleteScopes = { all: false, scopes: new Set() };
+
+function mayTombstone(item: CurrentItemState, incomplete: IncompleteScopes): boolean {
+  return !incomplete.all && !incomplete.scopes.has(item.scope);
+}
+
+/**
+ * Compares what a run saw with the catalog's current state, by content hash. Pure: the writer
+ * applies the plan in one transaction. Items missing from the complete parts become tombstones.
+ */
+export function planChanges(current: Iterable<CurrentItemState>, seen: Map<string, CatalogEntry>, incomplete: IncompleteScopes = COMPLETE_RUN): ChangePlan {
   const currentByKey = new Map<string, CurrentItemState>();
   for (const item of current) currentByKey.set(itemKey(item.kind, item.externalId), item);
 
@@ -43,10 +56,8 @@ export function planChanges(current: Iterable<CurrentItemState>, seen: Map<strin
     else if (item.currentHash !== hash) changes.push({ type: 'modified', key, item, entry, hash });
     else unchanged++;
   }
-  if (complete) {
-    for (const [key, item] of currentByKey) {
-      if (!item.removed && !seen.has(key)) changes.push({ type: 'removed', key, item });
-    }
+  for (const [key, item] of currentByKey) {
+    if (!item.removed && !seen.has(key) && mayTombstone(item, incomplete)) changes.push({ type: 'removed', key, item });
   }
   return { changes, unchanged };
 }

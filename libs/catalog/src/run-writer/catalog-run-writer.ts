@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogEntry, JsonObject } from '#catalog-model';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { changeDiff, planChanges, type CurrentItemState } from './catalog-changes.js';
+import { changeDiff, planChanges, type CurrentItemState, type IncompleteScopes } from './catalog-changes.js';
 
 export interface RunWriteRequest {
   runId: string;
   sourceId: string;
   /** Every entry the run parsed, keyed by itemKey(kind, externalId). */
   entries: Map<string, CatalogEntry>;
-  /** True when the run saw the whole source: only then are missing items tombstoned. */
-  complete: boolean;
+  /** Parts the run did not see completely: their missing items are not tombstoned. */
+  incomplete: IncompleteScopes;
 }
 
 export interface RunWriteResult {
@@ -43,7 +43,7 @@ export class CatalogRunWriter {
 
     const items = await tx.catalogItem.findMany({
       where: { sourceId },
-      select: { id: true, kind: true, externalId: true, currentHash: true, currentVersionId: true, removedAt: true },
+      select: { id: true, kind: true, externalId: true, scope: true, currentHash: true, currentVersionId: true, removedAt: true },
     });
     const currentVersionIds = items.map((i) => i.currentVersionId).filter((id): id is string => id !== null);
     const seqByVersion = new Map<string, number>();
@@ -55,12 +55,13 @@ export class CatalogRunWriter {
       id: i.id,
       kind: i.kind,
       externalId: i.externalId,
+      scope: i.scope,
       currentHash: i.currentHash,
       currentSeq: i.currentVersionId ? (seqByVersion.get(i.currentVersionId) ?? 0) : 0,
       removed: i.removedAt !== null,
     }));
     const currentVersionByItem = new Map(items.map((i) => [i.id, i.currentVersionId]));
-    const plan = planChanges(state, request.entries, request.complete);
+    const plan = planChanges(state, request.entries, request.incomplete);
 
     // Previous documents are only needed for the diff of modified and restored items.
     const previousIds = plan.changes
@@ -108,6 +109,7 @@ export class CatalogRunWriter {
             kind: change.entry.kind,
             externalId: change.entry.externalId,
             name: change.entry.name,
+            scope: change.entry.scope,
             currentVersionId: versionId,
             currentHash: change.hash,
             createdAt: now,
@@ -124,7 +126,7 @@ export class CatalogRunWriter {
           const diff = sameContent ? [] : changeDiff(previousDocs.get(item.id) ?? null, entry.document);
           itemUpdates.push({
             id: item.id,
-            data: { name: entry.name, currentVersionId: versionId, currentHash: hash, removedAt: null, removedByRunId: null },
+            data: { name: entry.name, scope: entry.scope, currentVersionId: versionId, currentHash: hash, removedAt: null, removedByRunId: null },
           });
           newChanges.push({ itemId: item.id, runId, versionId, type: change.type, diff: diff as unknown as Prisma.InputJsonValue, createdAt: now });
           result[change.type]++;

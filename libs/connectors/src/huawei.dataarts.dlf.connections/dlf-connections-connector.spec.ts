@@ -40,6 +40,10 @@ function testContext(signal: AbortSignal = new AbortController().signal): TestCo
     credential,
     redactor: new SecretRedactor(Buffer.alloc(32, 7)),
     progress: (update) => progress.push(update),
+    expect: () => undefined,
+    partFailed: (scope) => {
+      throw new Error(`the DLF connector reports no parts, got ${scope}`);
+    },
   };
   return { ctx, warnings, progress };
 }

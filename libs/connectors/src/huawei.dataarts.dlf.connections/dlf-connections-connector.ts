@@ -96,6 +96,7 @@ export class DlfConnectionsConnector implements Connector<DlfConnectionsConfig> 
         document,
         redactedPaths,
         origin: { artifactSha256: artifact.sha256, locator: zipEntry.name },
+        scope: '',
       });
       if (entries.length % PROGRESS_EVERY === 0) ctx.progress({ itemsParsed: entries.length });
     }
