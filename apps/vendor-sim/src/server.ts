@@ -14,6 +14,8 @@ export interface VendorSimAppDeps {
   faults: FaultInjector;
   auth: HuaweiAuthConfig;
   requestLog: LoggedRequest[];
+  /** The export time stamped into every export (zip entry times, workbook dates, APIG version). */
+  now: () => Date;
 }
 
 /** Largest request body a vendor route reads; the real gateway's limit is of the same order. */

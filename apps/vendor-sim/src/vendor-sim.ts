@@ -96,6 +96,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     dlf,
     faults,
     requestLog: requests,
+    now: () => new Date(),
     auth: { accounts: new Map(accounts.map((a) => [a.accessKeyId, a.secretAccessKey])), tokens },
   });
   const server = createServer(app);

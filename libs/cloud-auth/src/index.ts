@@ -5,3 +5,4 @@ export * from './huawei-canonical-request.js';
 export * from './huawei-signer.js';
 export * from './huawei-verifier.js';
 export * from './huawei-authorize.js';
+export * from './huawei-request-authorizer.js';

@@ -16,7 +16,10 @@ export interface SignableRequest {
 }
 
 /** Returns the headers that authenticate a request (signature, date, token). */
-export type RequestAuthorizer = (request: SignableRequest) => Record<string, string> | Promise<Record<string, string>>;
+export type RequestAuthorizer = ((request: SignableRequest) => Record<string, string> | Promise<Record<string, string>>) & {
+  /** Called after a 401, before one retry: e.g. a cached IAM token is discarded and renewed. */
+  renew?: () => Promise<void>;
+};
 
 /** What a successful answer must look like; a 200 with anything else is a failed call. */
 export type ExpectedBody = 'zip' | 'json' | 'bytes';

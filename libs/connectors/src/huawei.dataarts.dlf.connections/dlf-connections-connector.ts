@@ -1,5 +1,5 @@
 import type { CatalogEntry, EntryKind, JsonObject } from '#catalog-model';
-import { authorizeHuaweiRequest, type VendorCredential } from '#cloud-auth';
+import { huaweiRequestAuthorizer, type VendorCredential } from '#cloud-auth';
 import { readZipEntries } from '../archive-formats/safe-zip-reader.js';
 import { printableEntryName } from '../archive-formats/zip-entry-name.js';
 import { parseConnectorConfig } from '../connector-config.js';
@@ -34,7 +34,7 @@ export class DlfConnectionsConnector implements Connector<DlfConnectionsConfig> 
   async *fetch(config: DlfConnectionsConfig, ctx: ConnectorContext): AsyncIterable<RawArtifact> {
     const credential = requireCredential(ctx.credential);
     const client = new VendorHttpClient({
-      authorize: (request) => authorizeHuaweiRequest(request, credential),
+      authorize: huaweiRequestAuthorizer(credential),
       timeoutMs: config.timeoutMs,
       logger: ctx.logger,
     });
