@@ -207,8 +207,14 @@ async function createAdapterFactory(url) {
     return factory;
   }
   const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
-  return new PrismaPGlite(new PGlite());
+  // The same extensions the service loads (libs/catalog/src/database/database.ts). The adapter's
+  // own connectToShadowDb() creates a bare PGlite, where CREATE EXTENSION pg_trgm fails (and its
+  // executeScript swallows that error): give the shadow database the extensions too.
+  const factory = new PrismaPGlite(new PGlite({ extensions: { pg_trgm } }));
+  factory.connectToShadowDb = () => new PrismaPGlite(new PGlite({ extensions: { pg_trgm } })).connect();
+  return factory;
 }
 
 // If the engine hands back an error that carries an id into the adapter's error registry

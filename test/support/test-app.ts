@@ -20,7 +20,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { database: DatabaseConfig; archive?: ArchiveConfig }): Promise<TestApp> {
+export async function startTestApp(options: { database: DatabaseConfig; archive?: ArchiveConfig; maxRemovedShare?: number }): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apivault-test-'));
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
@@ -32,6 +32,7 @@ export async function startTestApp(options: { database: DatabaseConfig; archive?
     database: options.database,
     archive: options.archive ?? { type: 'filesystem', root: path.join(dataDir, 'archive') },
     logLevel: 'debug',
+    guard: { maxRemovedShare: options.maxRemovedShare ?? 0.5 },
   };
   const app = await createHttpApp({ settings, logger, shutdownHooks: false });
   await app.listen(0, '127.0.0.1');

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { createArchiveStore, type ArchiveStore } from '#archive';
 import {
   ArtifactRepository,
+  CatalogHistoryRepository,
   CatalogRepository,
+  CatalogSearchRepository,
   CatalogRunWriter,
   CredentialRepository,
   openDatabase,
@@ -15,12 +17,16 @@ import {
 } from '#catalog';
 import { defaultConnectorRegistry, type ConnectorRegistry } from '#connectors';
 import { CatalogController } from './catalog/catalog.controller.js';
+import { CatalogHistoryService } from './catalog/catalog-history.service.js';
+import { CatalogSearchService } from './catalog/catalog-search.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
+import { HistoryController } from './catalog/history.controller.js';
 import type { AppSettings } from './config/app-settings.js';
 import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, SECRET_BOX } from './core/tokens.js';
 import { CredentialsService } from './credentials/credentials.service.js';
 import { HealthController } from './health/health.controller.js';
 import { BackupService } from './runs/backup.service.js';
+import { HeldRunsService } from './runs/held-runs.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
 import { InstallationSecretsService } from './secrets/installation-secrets.service.js';
@@ -52,7 +58,17 @@ class ResourceLifecycle implements OnApplicationShutdown {
   }
 }
 
-const repositories = [SourceRepository, CredentialRepository, RunRepository, ArtifactRepository, CatalogRepository, SettingsRepository, CatalogRunWriter].map(
+const repositories = [
+  SourceRepository,
+  CredentialRepository,
+  RunRepository,
+  ArtifactRepository,
+  CatalogRepository,
+  CatalogHistoryRepository,
+  CatalogSearchRepository,
+  SettingsRepository,
+  CatalogRunWriter,
+].map(
   (Repository) => ({ provide: Repository, useFactory: (db: Database) => new Repository(db.prisma), inject: [DATABASE] }),
 );
 
@@ -61,7 +77,7 @@ export class AppModule {
   static forRoot({ settings, logger, connectors }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SourcesController, RunsController, CatalogController, HealthController],
+      controllers: [SourcesController, RunsController, CatalogController, HistoryController, HealthController],
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
         { provide: LOGGER, useValue: logger },
@@ -109,11 +125,14 @@ export class AppModule {
         InstallationSecretsService,
         SourcesService,
         CatalogService,
+        CatalogHistoryService,
+        CatalogSearchService,
         RunsService,
+        HeldRunsService,
         BackupService,
         ResourceLifecycle,
       ],
-      exports: [BackupService, SourcesService, CredentialsService, CatalogService, RunsService, DATABASE, ARCHIVE_STORE],
+      exports: [BackupService, SourcesService, CredentialsService, CatalogService, CatalogHistoryService, CatalogSearchService, RunsService, HeldRunsService, DATABASE, ARCHIVE_STORE],
     };
   }
 }

@@ -5,3 +5,5 @@ export * from './catalog-entry.js';
 export * from './document-diff.js';
 export * from './redaction.js';
 export * from './api-document.js';
+export * from './api-semantic-diff.js';
+export * from './search-fields.js';

@@ -10,3 +10,5 @@ export * from './repositories/run-repository.js';
 export * from './repositories/settings-repository.js';
 export * from './repositories/source-repository.js';
 export type { PrismaClient, Prisma, RunStatus, ChangeType } from './generated/prisma/client.js';
+export * from './repositories/catalog-history-repository.js';
+export * from './repositories/catalog-search-repository.js';

@@ -4,11 +4,14 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { appSettingsFromEnv, type AppSettings } from '../config/app-settings.js';
 import { createCliContext, createHttpApp } from '../core/bootstrap.js';
+import { CatalogHistoryService } from '../catalog/catalog-history.service.js';
+import { CatalogSearchService } from '../catalog/catalog-search.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { runDemo } from '../demo/demo.js';
 import { createLogger } from '../logging/logger.js';
 import { BackupService } from '../runs/backup.service.js';
+import { HeldRunsService } from '../runs/held-runs.service.js';
 import { RunsService } from '../runs/runs.service.js';
 import { SourcesService } from '../sources/sources.service.js';
 import { printJson, printTable } from './output.js';
@@ -33,6 +36,12 @@ async function withContext<T>(fn: (ctx: INestApplicationContext, env: Env) => Pr
   } finally {
     await ctx.close();
   }
+}
+
+function instantOption(value: string, flag: string): Date {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new Error(`${flag} must be an ISO-8601 instant, got "${value}"`);
+  return at;
 }
 
 function parseJsonOption(value: string, what: string): unknown {
@@ -133,6 +142,107 @@ export function buildCli(): Command {
     .argument('<id>')
     .action(async (id: string) => {
       await withContext(async (ctx) => printJson(await ctx.get(RunsService).get(id)));
+    });
+
+  runs
+    .command('apply')
+    .description('apply a run the guard held (the vendor really removed those items)')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await withContext(async (ctx) => printJson(await ctx.get(HeldRunsService).apply(id)));
+    });
+  runs
+    .command('discard')
+    .description('discard a held run; the catalog stays as it was')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await withContext(async (ctx) => printJson(await ctx.get(HeldRunsService).discard(id)));
+    });
+
+  program
+    .command('changes')
+    .description('the changes feed: added, modified, removed, restored items, oldest first')
+    .option('--since <instant>', 'ISO-8601 instant')
+    .option('--until <instant>', 'ISO-8601 instant')
+    .option('--source <name-or-id>', 'only this source')
+    .option('--breaking', 'only breaking changes')
+    .addOption(new Option('--limit <n>', 'how many').default('100'))
+    .option('--json', 'print JSON')
+    .action(async (opts: { since?: string; until?: string; source?: string; breaking?: boolean; limit: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const sourceId = opts.source ? (await ctx.get(SourcesService).get(opts.source)).id : undefined;
+        const page = await ctx.get(CatalogHistoryService).changes({
+          since: opts.since ? instantOption(opts.since, '--since') : undefined,
+          until: opts.until ? instantOption(opts.until, '--until') : undefined,
+          sourceId,
+          breaking: opts.breaking ? true : undefined,
+          limit: Number(opts.limit),
+        });
+        if (opts.json) printJson(page);
+        else printTable(page.items.map((c) => ({ ...c, breaking: c.breaking ? 'BREAKING' : '' })), ['createdAt', 'type', 'breaking', 'kind', 'externalId', 'name']);
+      });
+    });
+
+  program
+    .command('search')
+    .description('search the catalog: every word must match name, path, description or tags')
+    .argument('[text...]')
+    .option('--vendor <vendor>', 'huawei | alibaba')
+    .option('--source <name-or-id>', 'only this source')
+    .option('--kind <kind>', 'api | connection')
+    .option('--method <method>', 'HTTP method')
+    .option('--status <status>', 'published, unpublished, developing, ...')
+    .option('--tag <tag>', 'items with this tag')
+    .option('--auth-type <type>', 'app, iam, none, ...')
+    .option('--as-of <instant>', 'search the catalog as it stood at this ISO-8601 instant')
+    .addOption(new Option('--limit <n>', 'how many').default('50'))
+    .option('--json', 'print JSON')
+    .action(async (text: string[], opts: { vendor?: string; source?: string; kind?: string; method?: string; status?: string; tag?: string; authType?: string; asOf?: string; limit: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const sourceId = opts.source ? (await ctx.get(SourcesService).get(opts.source)).id : undefined;
+        const page = await ctx.get(CatalogSearchService).find({
+          text: text.join(' '),
+          vendor: opts.vendor,
+          sourceId,
+          kind: opts.kind,
+          method: opts.method,
+          status: opts.status,
+          tag: opts.tag,
+          authType: opts.authType,
+          asOf: opts.asOf ? instantOption(opts.asOf, '--as-of') : undefined,
+          sort: 'name',
+          limit: Number(opts.limit),
+        });
+        if (opts.json) printJson(page);
+        else printTable(page.items, ['kind', 'vendor', 'method', 'path', 'name', 'status', 'itemId']);
+      });
+    });
+
+  program
+    .command('diff')
+    .description('what changed: between two versions of an item (--item ID --from SEQ --to SEQ), or between two runs or instants (--from RUN|INSTANT --to RUN|INSTANT [--source S])')
+    .requiredOption('--from <ref>', 'version seq (with --item), run id or ISO-8601 instant')
+    .requiredOption('--to <ref>', 'version seq (with --item), run id or ISO-8601 instant')
+    .option('--item <id>', 'catalog item id')
+    .option('--source <name-or-id>', 'only this source')
+    .option('--json', 'print JSON')
+    .action(async (opts: { from: string; to: string; item?: string; source?: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const history = ctx.get(CatalogHistoryService);
+        if (opts.item) {
+          const diff = await history.diffVersions(opts.item, Number(opts.from), Number(opts.to));
+          if (opts.json) printJson(diff);
+          else process.stdout.write(`${diff.text}\n`);
+          return;
+        }
+        const sourceId = opts.source ? (await ctx.get(SourcesService).get(opts.source)).id : undefined;
+        const diff = await history.diffStates(opts.from, opts.to, sourceId);
+        if (opts.json) printJson(diff);
+        else {
+          process.stdout.write(`${diff.summary.added} added, ${diff.summary.modified} modified, ${diff.summary.removed} removed, ${diff.summary.breaking} breaking\n`);
+          for (const item of diff.items) process.stdout.write(`\n${item.change.toUpperCase()} ${item.kind} ${item.externalId} (${item.name})${item.breaking ? ' [BREAKING]' : ''}\n${item.text.replace(/^/gm, '  ')}\n`);
+        }
+      });
     });
 
   const catalog = program.command('catalog').description('the normalized catalog');

@@ -12,6 +12,15 @@ export interface AppSettings {
   database: DatabaseConfig;
   archive: ArchiveConfig;
   logLevel: string;
+  /** A run that would remove more than this share of a source's items (or all) is held. */
+  guard: { maxRemovedShare: number };
+}
+
+function parseShare(value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const share = Number(value);
+  if (!Number.isFinite(share) || share < 0 || share > 1) throw new Error(`APIVAULT_GUARD_MAX_REMOVED_SHARE must be a number between 0 and 1, got "${value}"`);
+  return share;
 }
 
 function parsePort(value: string | undefined, fallback: number): number {
@@ -32,5 +41,6 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AppSet
     database: databaseConfigFromEnv({ ...env, APIVAULT_DATA_DIR: dataDir }),
     archive: archiveConfigFromEnv({ ...env, APIVAULT_ARCHIVE_DIR: env.APIVAULT_ARCHIVE_DIR?.trim() || path.join(dataDir, 'archive') }),
     logLevel: env.LOG_LEVEL ?? 'info',
+    guard: { maxRemovedShare: parseShare(env.APIVAULT_GUARD_MAX_REMOVED_SHARE, 0.5) },
   };
 }

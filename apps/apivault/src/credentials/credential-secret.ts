@@ -10,6 +10,17 @@ export const vendorCredentialSchema = z.discriminatedUnion('type', [
     securityToken: z.string().min(1).optional(),
   }),
   z.object({ type: z.literal('huawei-token'), token: z.string().min(1) }),
+  z
+    .object({
+      type: z.literal('huawei-password'),
+      iamEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      domainName: z.string().min(1),
+      userName: z.string().min(1),
+      password: z.string().min(1),
+      projectId: z.string().min(1).optional(),
+      projectName: z.string().min(1).optional(),
+    })
+    .refine((c) => c.projectId !== undefined || c.projectName !== undefined, { path: ['projectId'], error: 'projectId or projectName is required' }),
 ]);
 
 export function parseVendorCredential(raw: unknown): VendorCredential {

@@ -142,14 +142,22 @@ export class BackupService {
       const parts = coverage.finish();
       logger.info({ items: entries.size, failedParts: parts.filter((p) => p.failure).length }, 'parsed');
 
-      const written = await this.writer.apply({ runId: run.id, sourceId: source.id, entries, incomplete: coverage.incompleteScopes() });
+      const { held, ...written } = await this.writer.apply({
+        runId: run.id,
+        sourceId: source.id,
+        entries,
+        incomplete: coverage.incompleteScopes(),
+        guard: this.settings.guard,
+      });
       Object.assign(stats, written);
       await progress.close();
       stats.durationMs = Date.now() - started;
       const partial = coverage.hasFailures();
-      const outcome = partial
-        ? { status: 'partial' as const, stats: toJson({ ...stats, coverage: parts }), error: toJson(partialFailure(parts)) }
-        : { status: 'succeeded' as const, stats: toJson({ ...stats, coverage: parts }) };
+      const outcome = held
+        ? { status: 'held' as const, stats: toJson({ ...stats, coverage: parts }), error: toJson({ stage: 'guard', code: 'GUARD_HELD', message: `${held.reason}; apply or discard it (apivault runs apply|discard ${run.id})`, ...held }) }
+        : partial
+          ? { status: 'partial' as const, stats: toJson({ ...stats, coverage: parts }), error: toJson(partialFailure(parts)) }
+          : { status: 'succeeded' as const, stats: toJson({ ...stats, coverage: parts }) };
       const finished = await this.runs.finish(run.id, outcome);
       logger.info({ status: finished.status, stats }, 'run finished');
       return finished;

@@ -1,6 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { pageLimit, parseQuery } from '../http/query-params.js';
+import { HeldRunsService } from './held-runs.service.js';
+import { toRunView } from './run-view.js';
 import { RunsService } from './runs.service.js';
 
 const listQuery = z.object({
@@ -12,7 +14,10 @@ const listQuery = z.object({
 
 @Controller('api/v1/runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly heldRuns: HeldRunsService,
+  ) {}
 
   @Get()
   list(@Query() query: unknown) {
@@ -23,5 +28,19 @@ export class RunsController {
   @Get(':id')
   get(@Param('id') id: string) {
     return this.runs.get(id);
+  }
+
+  /** Applies a run the guard held (the vendor really removed those items). */
+  @Post(':id/apply')
+  @HttpCode(200)
+  async apply(@Param('id') id: string) {
+    return toRunView(await this.heldRuns.apply(id));
+  }
+
+  /** Discards a held run: the catalog stays as it was. */
+  @Post(':id/discard')
+  @HttpCode(200)
+  async discard(@Param('id') id: string) {
+    return toRunView(await this.heldRuns.discard(id));
   }
 }

@@ -37,6 +37,26 @@ export class RunRepository {
     return this.prisma.run.update({ where: { id }, data: { ...data, finishedAt: new Date() } });
   }
 
+  /** The most recent run of the source that ended and changed (or could change) the catalog. */
+  findLatestEnded(sourceId: string): Promise<RunRecord | null> {
+    return this.prisma.run.findFirst({
+      where: { sourceId, status: { in: ['succeeded', 'partial', 'held'] } },
+      orderBy: [{ finishedAt: 'desc' }, { createdAt: 'desc' }],
+    });
+  }
+
+  heldEntries(runId: string) {
+    return this.prisma.heldEntry.findMany({ where: { runId } });
+  }
+
+  async discardHeld(runId: string, error: Prisma.InputJsonValue): Promise<RunRecord> {
+    const [, run] = await this.prisma.$transaction([
+      this.prisma.heldEntry.deleteMany({ where: { runId } }),
+      this.prisma.run.update({ where: { id: runId }, data: { status: 'cancelled', error } }),
+    ]);
+    return run;
+  }
+
   /** Runs left `running` by a process that died: they can never finish, so they are failed. */
   failOrphans(message: string): Promise<Prisma.BatchPayload> {
     return this.prisma.run.updateMany({

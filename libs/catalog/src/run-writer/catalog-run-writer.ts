@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CatalogEntry, JsonObject } from '#catalog-model';
+import { isApiDocument, searchFieldsOf, semanticApiDiff, type CatalogEntry, type JsonObject, type SemanticChange } from '#catalog-model';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { changeDiff, planChanges, type CurrentItemState, type IncompleteScopes } from './catalog-changes.js';
 
@@ -10,6 +10,22 @@ export interface RunWriteRequest {
   entries: Map<string, CatalogEntry>;
   /** Parts the run did not see completely: their missing items are not tombstoned. */
   incomplete: IncompleteScopes;
+  /**
+   * Holds the run instead of applying it when it would remove every item of the source, or more
+   * than this share of them (0..1). Null applies unconditionally (an operator applying a held run).
+   */
+  guard: { maxRemovedShare: number } | null;
+  /** When applying a held run: its staged entries are deleted in the same transaction. */
+  consumesHeldRun?: string;
+}
+
+/** Why a run was held: the numbers an operator needs to decide. */
+export interface GuardVerdict {
+  activeItems: number;
+  wouldRemove: number;
+  share: number;
+  maxRemovedShare: number;
+  reason: string;
 }
 
 export interface RunWriteResult {
@@ -19,6 +35,33 @@ export interface RunWriteResult {
   restored: number;
   unchanged: number;
   versionsWritten: number;
+  /** Set when the guard held the run: nothing was applied, the entries were staged. */
+  held: GuardVerdict | null;
+}
+
+/**
+ * The semantic changes of an API version change and whether any of them breaks callers.
+ * Non-API documents (connections) have only the field diff.
+ */
+function semantics(before: JsonObject | null, after: JsonObject | null): { semantic: Prisma.InputJsonValue; breaking: boolean } {
+  const b = before !== null && isApiDocument(before) ? before : null;
+  const a = after !== null && isApiDocument(after) ? after : null;
+  if (b === null && a === null) return { semantic: [], breaking: false };
+  const changes: SemanticChange[] = semanticApiDiff(b, a);
+  return { semantic: changes as unknown as Prisma.InputJsonValue, breaking: changes.some((c) => c.breaking) };
+}
+
+/** Null when the run may be applied; the numbers when it removes everything or too much. */
+function guardVerdict(state: CurrentItemState[], wouldRemove: number, maxRemovedShare: number): GuardVerdict | null {
+  const activeItems = state.filter((i) => !i.removed).length;
+  if (activeItems === 0 || wouldRemove === 0) return null;
+  const share = wouldRemove / activeItems;
+  if (wouldRemove < activeItems && share <= maxRemovedShare) return null;
+  const reason =
+    wouldRemove === activeItems
+      ? `the run would remove all ${activeItems} items of the source`
+      : `the run would remove ${wouldRemove} of ${activeItems} items (${Math.round(share * 100)}%), more than the allowed ${Math.round(maxRemovedShare * 100)}%`;
+  return { activeItems, wouldRemove, share, maxRemovedShare, reason };
 }
 
 /** Interactive transactions default to 5 s in Prisma; a large source takes longer than that. */
@@ -63,9 +106,17 @@ export class CatalogRunWriter {
     const currentVersionByItem = new Map(items.map((i) => [i.id, i.currentVersionId]));
     const plan = planChanges(state, request.entries, request.incomplete);
 
-    // Previous documents are only needed for the diff of modified and restored items.
+    const verdict = request.guard ? guardVerdict(state, plan.changes.filter((c) => c.type === 'removed').length, request.guard.maxRemovedShare) : null;
+    if (verdict) {
+      await tx.heldEntry.createMany({
+        data: [...request.entries].map(([itemKey, entry]) => ({ runId, itemKey, entry: entry as unknown as Prisma.InputJsonValue })),
+      });
+      const count = (type: string) => plan.changes.filter((c) => c.type === type).length;
+      return { added: count('added'), modified: count('modified'), removed: count('removed'), restored: count('restored'), unchanged: plan.unchanged, versionsWritten: 0, held: verdict };
+    }
+
+    // Previous documents are needed for the diffs of modified, restored and removed items.
     const previousIds = plan.changes
-      .filter((c) => c.type === 'modified' || c.type === 'restored')
       .map((c) => ('item' in c ? currentVersionByItem.get(c.item.id) : null))
       .filter((id): id is string => typeof id === 'string');
     const previousDocs = new Map<string, JsonObject>();
@@ -79,7 +130,7 @@ export class CatalogRunWriter {
     const newVersions: Prisma.CatalogVersionCreateManyInput[] = [];
     const newChanges: Prisma.ChangeEventCreateManyInput[] = [];
     const itemUpdates: { id: string; data: Prisma.CatalogItemUpdateInput }[] = [];
-    const result: RunWriteResult = { added: 0, modified: 0, removed: 0, restored: 0, unchanged: plan.unchanged, versionsWritten: 0 };
+    const result: RunWriteResult = { added: 0, modified: 0, removed: 0, restored: 0, unchanged: plan.unchanged, versionsWritten: 0, held: null };
 
     const versionOf = (itemId: string, seq: number, entry: CatalogEntry, hash: string): string => {
       const id = randomUUID();
@@ -94,6 +145,7 @@ export class CatalogRunWriter {
         artifactSha256: entry.origin.artifactSha256,
         locator: entry.origin.locator ?? null,
         createdAt: now,
+        ...searchFieldsOf(entry),
       });
       return id;
     };
@@ -114,7 +166,7 @@ export class CatalogRunWriter {
             currentHash: change.hash,
             createdAt: now,
           });
-          newChanges.push({ itemId, runId, versionId, type: 'added', diff: [], createdAt: now });
+          newChanges.push({ itemId, runId, versionId, type: 'added', diff: [], ...semantics(null, change.entry.document), createdAt: now });
           result.added++;
           break;
         }
@@ -128,13 +180,15 @@ export class CatalogRunWriter {
             id: item.id,
             data: { name: entry.name, scope: entry.scope, currentVersionId: versionId, currentHash: hash, removedAt: null, removedByRunId: null },
           });
-          newChanges.push({ itemId: item.id, runId, versionId, type: change.type, diff: diff as unknown as Prisma.InputJsonValue, createdAt: now });
+          const previous = previousDocs.get(item.id) ?? null;
+          const semantic = sameContent ? { semantic: [], breaking: false } : semantics(change.type === 'restored' ? null : previous, entry.document);
+          newChanges.push({ itemId: item.id, runId, versionId, type: change.type, diff: diff as unknown as Prisma.InputJsonValue, ...semantic, createdAt: now });
           result[change.type]++;
           break;
         }
         case 'removed': {
           itemUpdates.push({ id: change.item.id, data: { removedAt: now, removedByRunId: runId } });
-          newChanges.push({ itemId: change.item.id, runId, versionId: null, type: 'removed', diff: [], createdAt: now });
+          newChanges.push({ itemId: change.item.id, runId, versionId: null, type: 'removed', diff: [], ...semantics(previousDocs.get(change.item.id) ?? null, null), createdAt: now });
           result.removed++;
           break;
         }
@@ -146,6 +200,7 @@ export class CatalogRunWriter {
     if (newVersions.length > 0) await tx.catalogVersion.createMany({ data: newVersions });
     for (const update of itemUpdates) await tx.catalogItem.update({ where: { id: update.id }, data: update.data });
     if (newChanges.length > 0) await tx.changeEvent.createMany({ data: newChanges });
+    if (request.consumesHeldRun) await tx.heldEntry.deleteMany({ where: { runId: request.consumesHeldRun } });
     result.versionsWritten = newVersions.length;
     return result;
   }

@@ -121,6 +121,8 @@ function workspaceOf(artifact: ArchivedArtifact, config: DlfConnectionsConfig): 
 /** The normalized document, before redaction. The vendor's spelling of `type` is kept as is. */
 function connectionDocument(connection: DlfConnectionFile, workspace: string | undefined): JsonObject {
   const document: JsonObject = {
+    vendor: 'huawei',
+    service: 'dataarts.dlf',
     name: connection.name,
     type: connection.type,
     description: connection.description,
