@@ -23,6 +23,9 @@ CREATE TABLE "held_entries" (
 );
 
 -- CreateIndex
+CREATE INDEX "catalog_items_name_id_idx" ON "catalog_items"("name", "id");
+
+-- CreateIndex
 CREATE INDEX "catalog_versions_search_text_trgm_idx" ON "catalog_versions" USING GIN ("search_text" gin_trgm_ops);
 
 -- CreateIndex
