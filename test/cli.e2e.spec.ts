@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startVendorSim, type VendorSim } from '#vendor-sim';
+import { signHuaweiRequest } from '#cloud-auth';
+import { PLANTED_SECRET_PREFIX, startVendorSim, type VendorSim } from '#vendor-sim';
 import { buildCli } from '../apps/apivault/src/cli/commands.js';
 
 /**
@@ -69,6 +70,28 @@ describe('apivault CLI on the embedded default', () => {
     expect(runs.items.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded']);
     const items = JSON.parse((await cli('catalog', 'list', '--json')).stdout);
     expect(items.items.map((i: { externalId: string }) => i.externalId).sort()).toEqual(sim.dlf.list().map((c) => c.name).sort());
+  });
+
+  it('parses a saved raw export offline exactly as the backup did (same entries, same redaction)', async () => {
+    const url = `${sim.baseUrl}/v1/${sim.projectId}/connections/export`;
+    const headers = signHuaweiRequest({ method: 'POST', url, headers: {}, body: '' }, sim.credentials);
+    const saved = path.join(dataDir, 'DLF_All_DataConnections.zip');
+    writeFileSync(saved, Buffer.from(await (await fetch(url, { method: 'POST', headers })).arrayBuffer()));
+
+    const out = await cli('parse', '--kind', 'huawei.dataarts.dlf.connections', '--config', JSON.stringify({ endpoint: sim.baseUrl, projectId: sim.projectId }), saved);
+    expect(out.exitCode).toBe(0);
+    const [result] = JSON.parse(out.stdout);
+    expect(result.error).toBeNull();
+    expect(result.entries.map((e: { externalId: string }) => e.externalId).sort()).toEqual(sim.dlf.list().map((c) => c.name).sort());
+    const planted = sim.dlf.list().map((c) => c.config.password).filter((p) => typeof p === 'string' && p.startsWith(PLANTED_SECRET_PREFIX));
+    expect(planted.length).toBeGreaterThan(0);
+    for (const secret of planted) expect(out.stdout).not.toContain(secret);
+
+    const items = JSON.parse((await cli('catalog', 'list', '--json')).stdout).items;
+    const first = result.entries[0];
+    const item = items.find((i: { externalId: string }) => i.externalId === first.externalId);
+    const shown = JSON.parse((await cli('catalog', 'show', item.id)).stdout);
+    expect(shown.versions.at(-1).document).toEqual(first.document);
   });
 
   it('exits 1 and says why when a run fails', async () => {

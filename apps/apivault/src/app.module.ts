@@ -27,6 +27,7 @@ import { CredentialsService } from './credentials/credentials.service.js';
 import { HealthController } from './health/health.controller.js';
 import { BackupService } from './runs/backup.service.js';
 import { HeldRunsService } from './runs/held-runs.service.js';
+import { OfflineParseService } from './runs/offline-parse.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
 import { InstallationSecretsService } from './secrets/installation-secrets.service.js';
@@ -129,10 +130,11 @@ export class AppModule {
         CatalogSearchService,
         RunsService,
         HeldRunsService,
+        OfflineParseService,
         BackupService,
         ResourceLifecycle,
       ],
-      exports: [BackupService, SourcesService, CredentialsService, CatalogService, CatalogHistoryService, CatalogSearchService, RunsService, HeldRunsService, DATABASE, ARCHIVE_STORE],
+      exports: [BackupService, SourcesService, CredentialsService, CatalogService, CatalogHistoryService, CatalogSearchService, RunsService, HeldRunsService, OfflineParseService, DATABASE, ARCHIVE_STORE],
     };
   }
 }

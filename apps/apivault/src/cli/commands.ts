@@ -12,6 +12,7 @@ import { runDemo } from '../demo/demo.js';
 import { createLogger } from '../logging/logger.js';
 import { BackupService } from '../runs/backup.service.js';
 import { HeldRunsService } from '../runs/held-runs.service.js';
+import { OfflineParseService } from '../runs/offline-parse.service.js';
 import { RunsService } from '../runs/runs.service.js';
 import { SourcesService } from '../sources/sources.service.js';
 import { printJson, printTable } from './output.js';
@@ -264,6 +265,21 @@ export function buildCli(): Command {
     .argument('<id>', 'catalog item id')
     .action(async (id: string) => {
       await withContext(async (ctx) => printJson(await ctx.get(CatalogService).getItem(id)));
+    });
+
+  program
+    .command('parse')
+    .description('parse saved raw exports offline, with the same code path as a backup, and print the normalized entries as JSON')
+    .requiredOption('--kind <kind>', 'connector kind, e.g. huawei.apig')
+    .option('--config <json>', "the source's connector configuration (JSON or @file.json); some connectors need it to name items", '{}')
+    .option('--scope <scope>', 'the part of the source the files cover (as a backup would record it)')
+    .argument('<files...>')
+    .action(async (files: string[], opts: { kind: string; config: string; scope?: string }) => {
+      await withContext(async (ctx) => {
+        const results = await ctx.get(OfflineParseService).parse(opts.kind, parseJsonOption(opts.config, '--config'), files, opts.scope);
+        printJson(results);
+        if (results.some((r) => r.error)) process.exitCode = 1;
+      });
     });
 
   program

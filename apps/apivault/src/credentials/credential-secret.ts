@@ -21,6 +21,12 @@ export const vendorCredentialSchema = z.discriminatedUnion('type', [
       projectName: z.string().min(1).optional(),
     })
     .refine((c) => c.projectId !== undefined || c.projectName !== undefined, { path: ['projectId'], error: 'projectId or projectName is required' }),
+  z.object({
+    type: z.literal('aliyun-ak'),
+    accessKeyId: z.string().min(1),
+    accessKeySecret: z.string().min(1),
+    securityToken: z.string().min(1).optional(),
+  }),
 ]);
 
 export function parseVendorCredential(raw: unknown): VendorCredential {

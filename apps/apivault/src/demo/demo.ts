@@ -22,7 +22,8 @@ export interface DemoOptions {
 export async function runDemo({ serve, seed }: DemoOptions): Promise<void> {
   const settings = appSettingsFromEnv();
   const logger = createLogger({ level: settings.logLevel, fd: 2 });
-  const sim = await startVendorSim({ port: 0, seed });
+  // With --serve, the sim's /_sim/ control API is on, so vendor-side edits can be made while exploring.
+  const sim = await startVendorSim({ port: 0, seed, admin: serve });
   logger.info({ vendorSim: sim.baseUrl }, 'vendor-sim started');
   const app = await createHttpApp({ settings, logger, shutdownHooks: false });
   await app.init();
@@ -63,7 +64,7 @@ export async function runDemo({ serve, seed }: DemoOptions): Promise<void> {
 
     if (serve) {
       await app.listen(settings.http.port, settings.http.host);
-      process.stdout.write(`\nadmin API: ${await app.getUrl()}/api/v1/sources   vendor-sim: ${sim.baseUrl}   (Ctrl-C stops both)\n`);
+      process.stdout.write(`\nadmin API: ${await app.getUrl()}/api/v1/sources   vendor-sim: ${sim.baseUrl} (control API: ${sim.baseUrl}/_sim/estate)   (Ctrl-C stops both)\n`);
       keepRunning = true;
       const stop = async (): Promise<void> => {
         await app.close();
