@@ -101,6 +101,8 @@ export class BackupService {
       const archived: ArchivedArtifact[] = [];
       for await (const raw of connector.fetch(config, ctx)) {
         const file = await this.archive.spool(raw.body, this.settings.tmpDir).catch((error: unknown) => {
+          // An unread body would hold the vendor's concurrency slot until its timeout.
+          raw.body.destroy();
           throw error instanceof VendorCallError
             ? error
             : new VendorCallError(`reading the response body of ${raw.call} failed: ${(error as Error).message}`, { call: raw.call, code: 'NETWORK' });
