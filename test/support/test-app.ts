@@ -8,6 +8,8 @@ import type { AppSettings } from '../../apps/apivault/src/config/app-settings.js
 import { createHttpApp } from '../../apps/apivault/src/core/bootstrap.js';
 import { DATABASE } from '../../apps/apivault/src/core/tokens.js';
 import { createLogger } from '../../apps/apivault/src/logging/logger.js';
+import { TokensService } from '../../apps/apivault/src/auth/tokens.service.js';
+import type { Role } from '../../apps/apivault/src/auth/roles.js';
 
 /** A running apivault (real HTTP on a random port) over a given database and archive. */
 export interface TestApp {
@@ -17,10 +19,23 @@ export interface TestApp {
   dataDir: string;
   /** Every log line the app wrote, as JSON text, for tests that grep logs. */
   logs: string[];
+  /** An admin token, sent by getJson/postJson/requestJson to this app unless told otherwise. */
+  adminToken: string;
+  /** A new token of that role (its secret). */
+  createToken(role: Role, name?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { database: DatabaseConfig; archive?: ArchiveConfig; maxRemovedShare?: number }): Promise<TestApp> {
+/** Per app origin, the token the JSON helpers send by default. */
+const defaultTokens = new Map<string, string>();
+
+export interface RequestOptions {
+  /** The bearer token to send; null sends none. Default: the admin token of the app at that URL. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+export async function startTestApp(options: { database: DatabaseConfig; archive?: ArchiveConfig; maxRemovedShare?: number; settings?: Partial<AppSettings> }): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apivault-test-'));
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
@@ -33,31 +48,62 @@ export async function startTestApp(options: { database: DatabaseConfig; archive?
     archive: options.archive ?? { type: 'filesystem', root: path.join(dataDir, 'archive') },
     logLevel: 'debug',
     guard: { maxRemovedShare: options.maxRemovedShare ?? 0.5 },
+    ...options.settings,
   };
   const app = await createHttpApp({ settings, logger, shutdownHooks: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const tokens = app.get(TokensService);
+  const createToken = async (role: Role, name?: string) => (await tokens.create({ role, name, createdBy: 'test' })).token;
+  const adminToken = await createToken('admin', 'test-admin');
+  defaultTokens.set(new URL(url).origin, adminToken);
   return {
     app,
     url,
     db: app.get<Database>(DATABASE),
     dataDir,
     logs,
+    adminToken,
+    createToken,
     close: async () => {
+      defaultTokens.delete(new URL(url).origin);
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-export async function getJson<T = any>(url: string): Promise<{ status: number; body: T; text: string }> {
-  const response = await fetch(url);
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as T, text };
+/** Headers for a request to `url`: the chosen token, else the app's admin token. */
+export function authHeaders(url: string, options: RequestOptions = {}): Record<string, string> {
+  const token = options.token === undefined ? defaultTokens.get(new URL(url).origin) : options.token;
+  return { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };
 }
 
-export async function postJson<T = any>(url: string, body?: unknown): Promise<{ status: number; body: T; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+export interface JsonAnswer<T> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export async function getJson<T = any>(url: string, options?: RequestOptions): Promise<JsonAnswer<T>> {
+  return requestJson<T>('GET', url, undefined, options);
+}
+
+export async function postJson<T = any>(url: string, body?: unknown, options?: RequestOptions): Promise<JsonAnswer<T>> {
+  return requestJson<T>('POST', url, body, options);
+}
+
+/** Any method; the body is sent as JSON. A non-JSON answer leaves `body` undefined. */
+export async function requestJson<T = any>(method: string, url: string, body?: unknown, options?: RequestOptions): Promise<JsonAnswer<T>> {
+  const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...authHeaders(url, options) };
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as T, text };
+  let parsed: T;
+  try {
+    parsed = JSON.parse(text) as T;
+  } catch {
+    parsed = undefined as T;
+  }
+  return { status: response.status, body: parsed, text, headers: response.headers };
 }

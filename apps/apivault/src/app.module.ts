@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
-import { createArchiveStore, type ArchiveStore } from '#archive';
+import { createArchiveStore, EnvelopeObjectCipher, type ArchiveStore } from '#archive';
 import {
   ArtifactRepository,
   CatalogHistoryRepository,
@@ -22,7 +24,7 @@ import { CatalogSearchService } from './catalog/catalog-search.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { HistoryController } from './catalog/history.controller.js';
 import type { AppSettings } from './config/app-settings.js';
-import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, SECRET_BOX } from './core/tokens.js';
+import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, MASTER_KEY, SECRET_BOX } from './core/tokens.js';
 import { CredentialsService } from './credentials/credentials.service.js';
 import { HealthController } from './health/health.controller.js';
 import { BackupService } from './runs/backup.service.js';
@@ -31,16 +33,21 @@ import { OfflineParseService } from './runs/offline-parse.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
 import { InstallationSecretsService } from './secrets/installation-secrets.service.js';
-import { loadMasterKey } from './secrets/master-key.js';
+import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from './secrets/master-key.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SourcesController } from './sources/sources.controller.js';
+import { securityControllers, securityProviders } from './security-providers.js';
+import { AuthGuard } from './auth/auth.guard.js';
 import { SourcesService } from './sources/sources.service.js';
+import { snapshotControllers, snapshotProviders } from './snapshots/snapshot-providers.js';
 
 export interface AppModuleOptions {
   settings: AppSettings;
   logger: Logger;
   /** Tests register extra or instrumented connectors here; default: every built-in connector. */
   connectors?: ConnectorRegistry;
+  /** Start the configured cron schedules (the daemon); off for CLI commands and by default. */
+  schedules?: boolean;
 }
 
 /** Closes what the app opened, in order, when Nest shuts down (SIGTERM, app.close()). */
@@ -75,10 +82,11 @@ const repositories = [
 
 @Module({})
 export class AppModule {
-  static forRoot({ settings, logger, connectors }: AppModuleOptions): DynamicModule {
+  static forRoot({ settings, logger, connectors, schedules = false }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SourcesController, RunsController, CatalogController, HistoryController, HealthController],
+      imports: [ScheduleModule.forRoot()],
+      controllers: [SourcesController, RunsController, CatalogController, HistoryController, HealthController, ...snapshotControllers, ...securityControllers],
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
         { provide: LOGGER, useValue: logger },
@@ -105,21 +113,30 @@ export class AppModule {
         },
         {
           provide: ARCHIVE_STORE,
-          useFactory: () => {
-            const store = createArchiveStore(settings.archive);
-            logger.info({ archive: store.description }, 'archive store ready');
+          useFactory: (masterKey: MasterKey) => {
+            // Raw exports are encrypted at rest under a data key per object, wrapped by the master key.
+            const cipher = settings.archiveEncryption === 'none' ? undefined : new EnvelopeObjectCipher(masterKey);
+            const store = createArchiveStore(settings.archive, { cipher });
+            logger.info({ archive: store.description, encryption: store.encryption }, 'archive store ready');
             return store;
           },
+          inject: [MASTER_KEY],
         },
         {
-          provide: SECRET_BOX,
+          provide: MASTER_KEY,
           useFactory: () => {
             const masterKey = loadMasterKey({ dataDir: settings.dataDir, production: settings.production });
             if (masterKey.generated) {
               logger.warn({ file: masterKey.origin, keyId: masterKey.id }, 'generated a new master key for the embedded default; back it up, or set APIVAULT_MASTER_KEY');
             }
-            return new SecretBox(masterKey);
+            return masterKey;
           },
+        },
+        {
+          provide: SECRET_BOX,
+          // Previous keys only open: secrets sealed before a rotation stay readable until `apivault keys rotate`.
+          useFactory: (masterKey: MasterKey) => new SecretBox(masterKey, loadPreviousMasterKeys({ oldKeyFile: settings.oldMasterKeyFile })),
+          inject: [MASTER_KEY],
         },
         ...repositories,
         CredentialsService,
@@ -132,6 +149,9 @@ export class AppModule {
         HeldRunsService,
         OfflineParseService,
         BackupService,
+        ...snapshotProviders(schedules),
+        ...securityProviders(settings),
+        { provide: APP_GUARD, useClass: AuthGuard },
         ResourceLifecycle,
       ],
       exports: [BackupService, SourcesService, CredentialsService, CatalogService, CatalogHistoryService, CatalogSearchService, RunsService, HeldRunsService, OfflineParseService, DATABASE, ARCHIVE_STORE],

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { DLF_EXPORT_ROUTE, startVendorSim, ZIP_BOMB_UNCOMPRESSED_SIZE, type SimFault, type VendorSim } from './index.js';
+import { DLF_EXPORT_ROUTE, loadFaultConfigFile, startVendorSim, ZIP_BOMB_UNCOMPRESSED_SIZE, type FaultConfig, type SimFault, type VendorSim } from './index.js';
 import { exportedZip, huaweiError, signedExport } from './test/sim-client.js';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -21,7 +24,8 @@ describe('vendor-sim faults', () => {
   let sim: VendorSim;
   let healthy: Buffer;
   beforeAll(async () => {
-    sim = await startVendorSim({ seed: 42 });
+    // A fixed export time, so that a healthy export is byte-identical to the one before.
+    sim = await startVendorSim({ seed: 42, clock: new Date('2026-03-01T08:00:00Z') });
     healthy = await exportedZip(await signedExport(sim));
   });
   afterAll(() => sim.close());
@@ -126,8 +130,123 @@ describe('vendor-sim faults', () => {
     expect((await signedExport(sim)).status).toBe(500);
   });
 
+  it('corrupt-zip: the entries are listed but the first one cannot be inflated', () =>
+    once('corrupt-zip', async (response) => {
+      const body = await exportedZip(response);
+      expect(Object.keys(declaredSizes(body))).toEqual(Object.keys(declaredSizes(healthy)));
+      expect(() => unzipSync(body)).toThrow();
+    }));
+
+  it('truncated: the first half, with a Content-Length that says so', () =>
+    once('truncated', async (response) => {
+      expect(Number(response.headers.get('content-length'))).toBe(Math.floor(healthy.length / 2));
+      expect(await exportedZip(response)).toEqual(healthy.subarray(0, Math.floor(healthy.length / 2)));
+    }));
+
+  it.each([
+    ['http-429', 429, 'APIG.0308', '1'],
+    ['http-503', 503, 'APIG.0202', '1'],
+    ['http-502', 502, 'APIG.0202', null],
+    ['http-504', 504, 'APIG.0203', null],
+    ['http-403', 403, 'APIG.0302', null],
+  ] as const)('%s: status %i, the gateway code %s, Retry-After %s', (fault, status, code, retryAfter) =>
+    once(fault, async (response) => {
+      expect(response.headers.get('retry-after')).toBe(retryAfter);
+      expect(await huaweiError(response)).toMatchObject({ status, error_code: code });
+    }));
+
+  it('http-429 with a chosen Retry-After, or none', async () => {
+    sim.faults.inject('http-429', { retryAfterSeconds: 30 });
+    sim.faults.inject('http-429', { retryAfterSeconds: null });
+    const first = await signedExport(sim);
+    expect([first.status, first.headers.get('retry-after')]).toEqual([429, '30']);
+    const second = await signedExport(sim);
+    expect([second.status, second.headers.get('retry-after')]).toEqual([429, null]);
+  });
+
+  it('latency: the healthy answer, late', async () => {
+    sim.faults.inject('latency', { latencyMs: 300 });
+    const started = performance.now();
+    const body = await exportedZip(await signedExport(sim));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(sha256(body)).toBe(sha256(healthy));
+  });
+
+  it('keeps a fault the route cannot serve for a route that can', async () => {
+    sim.faults.inject('page-shift');
+    expect(sha256(await exportedZip(await signedExport(sim)))).toBe(sha256(healthy));
+    expect(sim.faults.list()).toEqual([{ fault: 'page-shift', remaining: 1 }]);
+  });
+
   it('refuses unknown faults and bad counts', () => {
     expect(() => sim.faults.inject('nope' as SimFault)).toThrow(/unknown fault/);
     expect(() => sim.faults.inject('reset', { times: 0 })).toThrow(/positive integer/);
+  });
+});
+
+describe('vendor-sim fault rules from a file', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vendor-sim-faults-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const yaml = `# 30% of DLF exports fail with 503, every DLF call is 5-25 ms late, the 7th export is cut
+rules:
+  - route: dlf.export
+    fault: http-503
+    rate: 0.3
+  - route: dlf
+    fault: latency
+    latencyMs: [5, 25]
+  - route: dlf.export
+    fault: reset
+    calls: [7]
+`;
+
+  /** What a client sees over 20 calls: one status (or "reset") per call, and the injector's record. */
+  async function run(config: FaultConfig, seed: number) {
+    const sim = await startVendorSim({ seed, faults: config });
+    try {
+      const seen: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const response = await signedExport(sim);
+        seen.push(await response.arrayBuffer().then(() => String(response.status), () => 'reset'));
+      }
+      return { seen, history: sim.faults.history() };
+    } finally {
+      await sim.close();
+    }
+  }
+
+  it('gives the same faults for the same seed and calls, other faults for another seed', async () => {
+    const file = path.join(dir, 'faults.yaml');
+    writeFileSync(file, yaml);
+    const config = loadFaultConfigFile(file);
+    const first = await run(config, 5);
+    const second = await run(config, 5);
+    expect(second).toEqual(first);
+
+    expect(first.seen.filter((s) => s === '503').length).toBeGreaterThan(0);
+    expect(first.seen.filter((s) => s === '200').length).toBeGreaterThan(0);
+    expect(first.seen[6]).toBe(first.history.some((f) => f.fault === 'http-503' && f.call === 7) ? '503' : 'reset');
+    const latencies = first.history.filter((f) => f.fault === 'latency').map((f) => f.latencyMs);
+    expect(latencies).toHaveLength(20);
+    expect(latencies.every((ms) => ms >= 5 && ms <= 25)).toBe(true);
+
+    const reseeded = await run({ ...config, seed: 6 }, 5);
+    expect(reseeded.seen).not.toEqual(first.seen);
+  });
+
+  it('reads the same rules from JSON', () => {
+    const file = path.join(dir, 'faults.json');
+    writeFileSync(file, JSON.stringify({ rules: [{ route: 'dlf.export', fault: 'http-503', rate: 0.3 }] }));
+    expect(loadFaultConfigFile(file)).toEqual({ rules: [{ route: 'dlf.export', fault: 'http-503', rate: 0.3 }] });
+  });
+
+  it('names the bad field of a bad file', () => {
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'rules:\n  - fault: http-503\n    rate: 1.5\n  - fault: latency\n');
+    expect(() => loadFaultConfigFile(file)).toThrow(/rules\.0\.rate.*rules\.1\.latencyMs/s);
   });
 });

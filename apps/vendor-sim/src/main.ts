@@ -1,15 +1,28 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { loadFaultConfigFile } from './fault-config.js';
+import { resolveCredentials } from './sim-credentials.js';
 import { startVendorSim } from './vendor-sim.js';
 
 /**
- * Standalone simulator for demos and manual tests:
- *   node dist/apps/vendor-sim/src/main.js --port 9090 --seed 42 --scale 1 [--ak X --sk Y --token T]
- * Prints one JSON line (base URL and demo credentials) once listening, so scripts can parse it.
+ * Standalone simulator for demos and manual tests (every flag: docs/vendor-sim.md):
+ *   node dist/apps/vendor-sim/src/main.js --port 9090 --seed 42 --scale 1 [--admin] [--faults faults.yaml]
+ * Prints one JSON line (base URL and the credentials it accepts) once listening, so scripts can parse it.
  */
 function integer(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new InvalidArgumentError('not an integer');
   return parsed;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function isoDateOrWall(value: string): Date | 'wall' {
+  if (value === 'wall') return value;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('not an ISO-8601 date nor "wall"');
+  return date;
 }
 
 function positiveNumber(value: string): number {
@@ -26,9 +39,30 @@ const program = new Command()
   .option('--seed <seed>', 'seed of the simulated catalogs', integer, 42)
   .option('--scale <scale>', 'catalog size multiplier', positiveNumber, 1)
   .option('--project-id <id>', 'project id the vendor routes accept')
-  .option('--ak <accessKeyId>', 'access key id to accept (default: random)')
+  .option('--ak <accessKeyId>', 'Huawei access key id to accept (env VENDOR_SIM_AKSK="AK:SK ..."; default: the demo pair)')
   .option('--sk <secretAccessKey>', 'secret access key for --ak')
-  .option('--token <token>', 'IAM token to accept as X-Auth-Token (default: random)');
+  .option('--aksk <AK:SK>', 'another Huawei AK/SK pair to accept (repeatable)', collect)
+  .option('--token <token>', 'IAM token to accept as X-Auth-Token (repeatable; env VENDOR_SIM_TOKENS)', collect)
+  .option('--iam-user <domain/user:password>', 'IAM user for password logins (repeatable; env VENDOR_SIM_IAM_USERS)', collect)
+  .option('--aliyun-key <id:secret>', 'Alibaba Cloud AccessKey to accept (repeatable; env VENDOR_SIM_ALIYUN_KEYS)', collect)
+  .option('--admin', 'serve the unauthenticated /_sim/ control API (off by default)', false)
+  .option('--faults <file>', 'fault rules in force from the start (YAML or JSON)')
+  .option('--clock <iso|wall>', 'export time: "wall" (default) or a fixed ISO-8601 time (byte-identical exports)', isoDateOrWall, 'wall' as const)
+  .option('--locale <locale>', 'language of exported workbooks (DataService headers): en or zh', locale, 'en');
+
+function locale(value: string): 'en' | 'zh' {
+  if (value !== 'en' && value !== 'zh') throw new InvalidArgumentError('en or zh');
+  return value;
+}
+
+/** A bad flag value (a malformed credential, a bad fault file) ends with its message, not a stack. */
+function orExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    return program.error(`vendor-sim: ${(error as Error).message}`);
+  }
+}
 
 async function main(): Promise<void> {
   const opts = program.parse().opts<{
@@ -39,9 +73,17 @@ async function main(): Promise<void> {
     projectId?: string;
     ak?: string;
     sk?: string;
-    token?: string;
+    aksk?: string[];
+    token?: string[];
+    iamUser?: string[];
+    aliyunKey?: string[];
+    admin: boolean;
+    faults?: string;
+    clock: Date | 'wall';
+    locale: 'en' | 'zh';
   }>();
-  if ((opts.ak === undefined) !== (opts.sk === undefined)) program.error('--ak and --sk go together');
+  const credentials = orExit(() => resolveCredentials(opts));
+  const faults = opts.faults === undefined ? undefined : orExit(() => loadFaultConfigFile(opts.faults!));
 
   const sim = await startVendorSim({
     port: opts.port,
@@ -49,17 +91,31 @@ async function main(): Promise<void> {
     seed: opts.seed,
     scale: opts.scale,
     projectId: opts.projectId,
-    accounts: opts.ak && opts.sk ? [{ accessKeyId: opts.ak, secretAccessKey: opts.sk }] : undefined,
-    tokens: opts.token ? [opts.token] : undefined,
+    accounts: credentials.accounts,
+    tokens: credentials.tokens,
+    iam: { users: credentials.iamUsers },
+    aliyunAccounts: credentials.aliyunKeys,
+    admin: opts.admin,
+    clock: opts.clock,
+    faults,
+    locale: opts.locale,
   });
   process.stdout.write(
     `${JSON.stringify({
       baseUrl: sim.baseUrl,
       projectId: sim.projectId,
       dlfWorkspaces: sim.dlf.workspaces(),
+      dataServiceWorkspaces: sim.dataService.workspaces(),
+      apigInstanceId: sim.apig.instanceId,
       accessKeyId: sim.credentials.accessKeyId,
       secretAccessKey: sim.credentials.secretAccessKey,
       token: sim.credentials.token,
+      accounts: credentials.accounts,
+      tokens: credentials.tokens,
+      iamUsers: credentials.iamUsers,
+      aliyunKeys: credentials.aliyunKeys,
+      admin: opts.admin,
+      estate: sim.estate(),
     })}\n`,
   );
 

@@ -37,3 +37,16 @@ export function shuffled<T>(random: Random, items: readonly T[]): T[] {
   }
   return out;
 }
+
+/**
+ * A 32-bit seed derived from several parts (FNV-1a over their text), so that independent streams
+ * (one per fault rule and route, say) each get their own reproducible sequence from one seed.
+ */
+export function derivedSeed(...parts: (string | number)[]): number {
+  let hash = 0x811c9dc5;
+  for (const char of parts.join('\u0000')) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}

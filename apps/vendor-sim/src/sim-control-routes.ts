@@ -1,10 +1,28 @@
 import express, { Router, type Response } from 'express';
+import { apigControlRouter } from './apig/apig-control-routes.js';
+import type { ApigState } from './apig/apig-state.js';
 import type { DlfState } from './dlf/dlf-state.js';
-import { isSimFault, type FaultInjector } from './faults.js';
+import { dataServiceControlRouter } from './dataservice/control-routes.js';
+import type { DataServiceState } from './dataservice/dataservice-state.js';
+import { dataWorksControlRouter } from './dataworks/dataworks-control-routes.js';
+import type { DataWorksState } from './dataworks/dataworks-state.js';
+import { countEstate, type EstateCensus } from './estate-census.js';
+import { faultControlRouter } from './fault-control-routes.js';
+import type { FaultInjector } from './faults.js';
+import { iamControlRouter } from './iam/iam-control-routes.js';
+import type { IamState } from './iam/iam-state.js';
+import { romaControlRouter } from './roma/roma-control-routes.js';
+import type { RomaState } from './roma/roma-state.js';
 
 export interface SimControlDeps {
   dlf: DlfState;
+  dataService: DataServiceState;
   faults: FaultInjector;
+  census?: EstateCensus;
+  roma: RomaState;
+  iam: IamState;
+  apig: ApigState;
+  dataworks: DataWorksState;
 }
 
 function badRequest(res: Response, message: string): void {
@@ -17,29 +35,20 @@ function queryWorkspace(value: unknown, dlf: DlfState): string {
 
 /**
  * Control API under `/_sim/`, for the standalone demo and black-box tests. NOT authenticated and
- * not part of any vendor API: it exists only because the simulator binds to localhost.
+ * not part of any vendor API: served only when asked for (`admin`), on a localhost simulator.
  */
 export function simControlRouter(deps: SimControlDeps): Router {
   const { dlf, faults } = deps;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
-  router.get('/faults', (_req, res) => {
-    res.json({ faults: faults.list() });
-  });
-  router.post('/faults', (req, res) => {
-    const { fault, times, route } = (req.body ?? {}) as { fault?: unknown; times?: unknown; route?: unknown };
-    if (!isSimFault(fault)) return badRequest(res, `unknown fault: ${JSON.stringify(fault)}`);
-    if (times !== undefined && (typeof times !== 'number' || !Number.isInteger(times) || times < 1)) {
-      return badRequest(res, 'times must be a positive integer');
-    }
-    if (route !== undefined && typeof route !== 'string') return badRequest(res, 'route must be a string');
-    faults.inject(fault, { times, route });
-    res.status(204).end();
-  });
-  router.delete('/faults', (_req, res) => {
-    faults.clear();
-    res.status(204).end();
+  router.use('/faults', faultControlRouter(faults));
+  router.use('/roma', romaControlRouter(deps.roma));
+  router.use('/iam', iamControlRouter(deps.iam));
+  router.use('/apig', apigControlRouter(deps.apig));
+  router.use('/dataworks', dataWorksControlRouter(deps.dataworks));
+  router.get('/estate', (_req, res) => {
+    res.json(countEstate(deps.census ?? {}));
   });
 
   router.get('/dlf/workspaces', (_req, res) => {
@@ -67,6 +76,8 @@ export function simControlRouter(deps: SimControlDeps): Router {
     if (!dlf.remove(req.params.name, workspace)) return void res.status(404).json({ error: 'no such connection' });
     res.status(204).end();
   });
+
+  router.use('/dataservice', dataServiceControlRouter(deps.dataService));
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'unknown /_sim/ route' });

@@ -16,10 +16,13 @@ import { officialHuaweiSign } from '../../../test/support/official-huawei-signer
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
+/** Pinned export time: byte-identical exports, for the tests that compare bytes. */
+const FIXED_CLOCK = new Date('2026-03-01T08:00:00Z');
+
 describe('vendor-sim DLF export', () => {
   let sim: VendorSim;
   beforeAll(async () => {
-    sim = await startVendorSim({ seed: 42, scale: 1 });
+    sim = await startVendorSim({ seed: 42, scale: 1, clock: FIXED_CLOCK });
   });
   afterAll(() => sim.close());
 
@@ -160,12 +163,42 @@ describe('vendor-sim determinism', () => {
     }
   };
 
-  it('gives byte-identical zips for the same seed and scale, different ones otherwise', async () => {
-    const a = await exportOf({ seed: 7, scale: 1 });
-    const b = await exportOf({ seed: 7, scale: 1 });
+  it('gives byte-identical zips for the same seed, scale and export time, different ones otherwise', async () => {
+    const a = await exportOf({ seed: 7, scale: 1, clock: FIXED_CLOCK });
+    const b = await exportOf({ seed: 7, scale: 1, clock: FIXED_CLOCK });
     expect(sha256(a)).toBe(sha256(b));
-    expect(sha256(await exportOf({ seed: 8, scale: 1 }))).not.toBe(sha256(a));
-    expect(sha256(await exportOf({ seed: 7, scale: 2 }))).not.toBe(sha256(a));
+    expect(sha256(await exportOf({ seed: 8, scale: 1, clock: FIXED_CLOCK }))).not.toBe(sha256(a));
+    expect(sha256(await exportOf({ seed: 7, scale: 2, clock: FIXED_CLOCK }))).not.toBe(sha256(a));
+  });
+
+  it('stamps each export with its time: two exports of an unchanged estate differ in bytes, not in content', async () => {
+    let now = Date.parse('2026-03-01T08:00:00Z');
+    const sim = await startVendorSim({ seed: 7, clock: () => new Date((now += 60_000)) });
+    try {
+      const first = await exportedZip(await signedExport(sim));
+      const second = await exportedZip(await signedExport(sim));
+      expect(sha256(second)).not.toBe(sha256(first));
+      expect(connectionsIn(second)).toEqual(connectionsIn(first));
+      // The first entry's DOS time and date (local header offsets 10 and 12): one minute apart.
+      const stamp = (zip: Buffer) => ({ minute: (zip.readUInt16LE(10) >> 5) & 63, hour: zip.readUInt16LE(10) >> 11, date: zip.readUInt16LE(12) });
+      expect(stamp(first)).toEqual({ hour: 8, minute: 1, date: ((2026 - 1980) << 9) | (3 << 5) | 1 });
+      expect(stamp(second)).toEqual({ ...stamp(first), minute: 2 });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('writes the wall-clock export time by default', async () => {
+    const sim = await startVendorSim({ seed: 7 });
+    try {
+      const zip = await exportedZip(await signedExport(sim));
+      // DOS date of the first local header (offset 12): days, months and years since 1980, in UTC fields.
+      const dosDate = zip.readUInt16LE(12);
+      const today = new Date();
+      expect({ year: (dosDate >> 9) + 1980, month: (dosDate >> 5) & 15 }).toEqual({ year: today.getUTCFullYear(), month: today.getUTCMonth() + 1 });
+    } finally {
+      await sim.close();
+    }
   });
 
   it('scales the number of connections', async () => {

@@ -33,8 +33,23 @@ export function archiveConfigFromEnv(env: Environment = process.env): ArchiveCon
     checksumMode: oneOf(env, 'APIVAULT_S3_CHECKSUM_MODE', ['when-required', 'when-supported'] as const satisfies readonly S3ChecksumMode[]),
     conditionalWrites: booleanOf(env, 'APIVAULT_S3_CONDITIONAL_WRITES'),
     credentials: credentialsOf(env),
+    objectLock: objectLockOf(env),
   };
   return dropUndefined(config);
+}
+
+/** Retention for sealed snapshot objects: both variables or neither. */
+function objectLockOf(env: Environment): S3BackendOptions['objectLock'] {
+  const mode = oneOf(env, 'APIVAULT_S3_OBJECT_LOCK_MODE', ['compliance', 'governance'] as const);
+  const daysText = valueOf(env, 'APIVAULT_S3_OBJECT_LOCK_DAYS');
+  if (mode === undefined && daysText === undefined) return undefined;
+  if (mode === undefined) throw new ArchiveConfigError('APIVAULT_S3_OBJECT_LOCK_MODE', 'is required when APIVAULT_S3_OBJECT_LOCK_DAYS is set (COMPLIANCE or GOVERNANCE)');
+  if (daysText === undefined) throw new ArchiveConfigError('APIVAULT_S3_OBJECT_LOCK_DAYS', 'is required when APIVAULT_S3_OBJECT_LOCK_MODE is set');
+  const days = Number(daysText);
+  if (!Number.isInteger(days) || days < 1 || days > 36500) {
+    throw new ArchiveConfigError('APIVAULT_S3_OBJECT_LOCK_DAYS', `must be a whole number of days between 1 and 36500; got ${JSON.stringify(daysText)}`);
+  }
+  return { mode: mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days };
 }
 
 function valueOf(env: Environment, name: string): string | undefined {

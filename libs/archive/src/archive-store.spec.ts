@@ -1,81 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomStream, sha256Of, streamOf } from '../test/fixtures.js';
+import { flipBit, randomStream, sha256Of, streamOf } from '../test/fixtures.js';
 import { measureMemoryGrowth } from '../test/memory-probe.js';
-import { S3rverHarness } from '../test/s3rver-harness.js';
+import { filesystemKind, s3Kind, type BackendUnderTest } from '../test/backend-kinds.js';
 import {
   ArchiveIntegrityError,
   ArchiveObjectMissingError,
   ArchiveStore,
   contentKey,
   digestStream,
-  FilesystemBackend,
-  S3Backend,
-  type ArchiveBackend,
 } from './index.js';
 
 const MiB = 1024 * 1024;
-
-/** A backend in a namespace of its own, plus where its bytes live on disk for tampering. */
-interface BackendUnderTest {
-  backend: ArchiveBackend;
-  storedPath(key: string): string;
-  /** Files the backend left outside its listed namespace (temp files), where it has any. */
-  strayFiles(): Promise<string[]>;
-}
-
-interface BackendKind {
-  name: string;
-  setUp(): Promise<void>;
-  create(): Promise<BackendUnderTest>;
-  tearDown(): Promise<void>;
-}
-
-const filesystemKind = (): BackendKind => {
-  let base = '';
-  return {
-    name: 'filesystem',
-    async setUp() {
-      base = await mkdtemp(join(tmpdir(), 'apivault-archive-fs-'));
-    },
-    async create() {
-      const root = join(base, randomUUID());
-      return {
-        backend: new FilesystemBackend({ root }),
-        storedPath: (key) => join(root, ...key.split('/')),
-        strayFiles: async () => readdir(join(root, '.tmp')).catch(() => []),
-      };
-    },
-    async tearDown() {
-      await rm(base, { recursive: true, force: true });
-    },
-  };
-};
-
-const s3Kind = (): BackendKind => {
-  const bucket = 'apivault-archive';
-  let s3rver: S3rverHarness;
-  return {
-    name: 's3 (s3rver)',
-    async setUp() {
-      s3rver = await S3rverHarness.start();
-      await s3rver.createBucket(bucket);
-    },
-    async create() {
-      const prefix = `run-${randomUUID()}`;
-      return {
-        backend: new S3Backend(s3rver.options(bucket, { prefix })),
-        storedPath: (key) => s3rver.objectPath(bucket, `${prefix}/${key}`),
-        strayFiles: async () => [],
-      };
-    },
-    async tearDown() {
-      await s3rver?.stop();
-    },
-  };
-};
 
 describe.each([filesystemKind(), s3Kind()])('ArchiveStore over $name', (kind) => {
   let spoolDir: string;
@@ -228,15 +166,6 @@ describe.each([filesystemKind(), s3Kind()])('ArchiveStore over $name', (kind) =>
     expect(growth.retainedBytes).toBeLessThan(8 * MiB);
   });
 });
-
-/** Tampers behind the backend's back; stored files are read-only, so lift that briefly. */
-async function flipBit(path: string, offset: number): Promise<void> {
-  const bytes = await readFile(path);
-  bytes[offset] ^= 0x01;
-  await chmod(path, 0o644);
-  await writeFile(path, bytes);
-  await chmod(path, 0o444);
-}
 
 function mib(bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`;

@@ -66,3 +66,9 @@ export class ArchiveConfigError extends ArchiveError {
     super(`${variable} ${problem}`);
   }
 }
+
+/**
+ * An encrypted object could not be decrypted: wrong or missing key, or bytes altered, moved to
+ * another key, truncated or reordered (AES-GCM authenticates every chunk and the header).
+ */
+export class ArchiveDecryptionError extends ArchiveError {}

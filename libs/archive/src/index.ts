@@ -9,3 +9,7 @@ export * from './backends/s3-backend.js';
 export * from './archive-store.js';
 export * from './archive-config.js';
 export * from './create-archive-store.js';
+export * from './encryption/object-cipher.js';
+export * from './encryption/envelope-object-cipher.js';
+export { ENCRYPTED_FORMAT_V1, ENCRYPTED_OBJECT_MAGIC, isEncryptedObjectHead } from './encryption/encrypted-object-format.js';
+export * from './peek-stream.js';

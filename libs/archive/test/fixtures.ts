@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 const CHUNK_BYTES = 64 * 1024;
@@ -27,4 +28,13 @@ export function randomStream(size: number): Readable {
       }
     })(),
   );
+}
+
+/** Tampers behind the backend's back; stored files are read-only, so lift that briefly. */
+export async function flipBit(path: string, offset: number): Promise<void> {
+  const bytes = await readFile(path);
+  bytes[offset] ^= 0x01;
+  await chmod(path, 0o644);
+  await writeFile(path, bytes);
+  await chmod(path, 0o444);
 }

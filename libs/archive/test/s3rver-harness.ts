@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import type { S3BackendOptions } from '../src/index.js';
 
+/** One write s3rver performed: a PutObject, CopyObject or DeleteObject, on a bucket and key. */
+export interface S3rverWrite {
+  operation: string;
+  bucket: string;
+  key: string;
+}
+
 /** s3rver's fixed development credentials. */
 const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
@@ -13,11 +20,20 @@ const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
  * `directory`, which lets tests tamper with stored bytes behind the S3 API.
  */
 export class S3rverHarness {
+  /** Every object write and delete the server performed, in order (its S3 event notifications). */
+  readonly writes: S3rverWrite[] = [];
+
   private constructor(
     private readonly server: S3rver,
     readonly directory: string,
     readonly endpoint: string,
-  ) {}
+  ) {
+    server.on('event', (event) => {
+      for (const record of event.Records) {
+        this.writes.push({ operation: record.eventName, bucket: record.s3.bucket.name, key: decodeURIComponent(record.s3.object.key) });
+      }
+    });
+  }
 
   static async start(): Promise<S3rverHarness> {
     const directory = await mkdtemp(join(tmpdir(), 'apivault-s3rver-'));

@@ -15,6 +15,8 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** S3 event notifications (ObjectCreated:Put, ObjectRemoved:Delete...) for every write. */
+    on(event: 'event', listener: (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] }) => void): this;
   }
 
   export = S3rver;

@@ -9,5 +9,9 @@ export function authorizeHuaweiRequest(req: HttpRequestToSign, credential: Vendo
       return signHuaweiRequest(req, credential, now);
     case 'huawei-token':
       return { 'X-Auth-Token': credential.token };
+    case 'huawei-password':
+      throw new TypeError('a huawei-password credential needs an IAM login first: use huaweiRequestAuthorizer()');
+    case 'aliyun-ak':
+      throw new TypeError('an aliyun-ak credential cannot authenticate a Huawei Cloud request');
   }
 }

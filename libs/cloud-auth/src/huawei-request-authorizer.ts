@@ -1,6 +1,7 @@
 import type { VendorCredential } from './credentials.js';
 import { authorizeHuaweiRequest } from './huawei-authorize.js';
 import type { HttpRequestToSign } from './http-request-to-sign.js';
+import { sharedIamTokenProvider, type IamTokenProvider } from './iam-token-provider.js';
 
 /**
  * Adds Huawei authentication to a request, whatever the credential type: every Huawei connector
@@ -12,6 +13,22 @@ export interface HuaweiRequestAuthorizer {
   renew?: () => Promise<void>;
 }
 
-export function huaweiRequestAuthorizer(credential: VendorCredential): HuaweiRequestAuthorizer {
+export interface HuaweiRequestAuthorizerOptions {
+  /** Where IAM tokens of password credentials come from; default the process-wide provider. */
+  tokenProvider?: IamTokenProvider;
+}
+
+export function huaweiRequestAuthorizer(credential: VendorCredential, options: HuaweiRequestAuthorizerOptions = {}): HuaweiRequestAuthorizer {
+  if (credential.type === 'huawei-password') {
+    const provider = options.tokenProvider ?? sharedIamTokenProvider;
+    // The token this authorizer handed out last: the one a 401 is about.
+    let lastToken: string | undefined;
+    const authorize: HuaweiRequestAuthorizer = async () => {
+      lastToken = await provider.token(credential);
+      return { 'X-Auth-Token': lastToken };
+    };
+    authorize.renew = async () => provider.invalidate(credential, lastToken);
+    return authorize;
+  }
   return async (request) => authorizeHuaweiRequest(request, credential);
 }

@@ -13,6 +13,8 @@ export interface FailureDetails {
   status?: number;
   vendorCode?: string;
   artifact?: string;
+  /** How many times the vendor call was sent, when it was sent more than once. */
+  attempts?: number;
 }
 
 export class ConnectorError extends Error {
@@ -42,9 +44,10 @@ export class ConfigError extends ConnectorError {
 /**
  * How a vendor call failed. HTTP_ERROR: a non-2xx answer; UNEXPECTED_CONTENT: a 2xx whose body
  * is not what the call returns (an HTML login page instead of a zip); NETWORK: refused, reset,
- * DNS; TIMEOUT: the per-call timeout fired; ABORTED: the run was cancelled.
+ * DNS; TIMEOUT: the per-call timeout fired; ABORTED: the run was cancelled; RESPONSE_TOO_LARGE:
+ * the body is over the call's `maxResponseBytes`.
  */
-export type VendorCallErrorCode = 'HTTP_ERROR' | 'UNEXPECTED_CONTENT' | 'NETWORK' | 'TIMEOUT' | 'ABORTED';
+export type VendorCallErrorCode = 'HTTP_ERROR' | 'UNEXPECTED_CONTENT' | 'NETWORK' | 'TIMEOUT' | 'ABORTED' | 'RESPONSE_TOO_LARGE';
 
 export interface VendorCallErrorExtra {
   call: string;
@@ -55,25 +58,38 @@ export interface VendorCallErrorExtra {
   retryable?: boolean;
   /** The vendor's Retry-After, when it sent one. */
   retryAfterMs?: number;
+  /** How many times the call was sent (set by the HTTP client's retry loop). */
+  attempts?: number;
   cause?: unknown;
 }
 
 /** A vendor call failed: non-2xx, an error body, a wrong content type, a timeout, a reset. */
 export class VendorCallError extends ConnectorError {
-  /** Read by whoever retries (the run engine): this client makes one attempt per call. */
+  /**
+   * Whether this kind of failure may pass if the call is repeated. The HTTP client's retry loop
+   * reads it; on the error it finally throws, it still describes the failure, not whether more
+   * retries would help.
+   */
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  readonly attempts?: number;
 
   constructor(message: string, extra: VendorCallErrorExtra) {
     super(
       'fetch',
       extra.code ?? 'VENDOR_CALL_FAILED',
       message,
-      { call: extra.call, status: extra.status, vendorCode: extra.vendorCode },
+      {
+        call: extra.call,
+        status: extra.status,
+        vendorCode: extra.vendorCode,
+        ...(extra.attempts !== undefined && extra.attempts > 1 ? { attempts: extra.attempts } : {}),
+      },
       { cause: extra.cause },
     );
     this.retryable = extra.retryable ?? false;
     this.retryAfterMs = extra.retryAfterMs;
+    this.attempts = extra.attempts;
   }
 }
 

@@ -1,6 +1,10 @@
 import type { Connector } from './connector.js';
 import { ConfigError } from './errors.js';
 import { DlfConnectionsConnector } from './huawei.dataarts.dlf.connections/dlf-connections-connector.js';
+import { ApigConnector } from './huawei.apig/apig-connector.js';
+import { RomaLiveDataConnector } from './huawei.roma.livedata/roma-livedata-connector.js';
+import { DataServiceConnector } from './huawei.dataarts.dataservice/dataservice-connector.js';
+import { DataWorksConnector } from './aliyun.dataworks.dataservice/dataworks-connector.js';
 
 /** The source kinds this installation can back up, by kind. The core looks connectors up here only. */
 export class ConnectorRegistry {
@@ -28,5 +32,10 @@ export class ConnectorRegistry {
 
 /** Adding a vendor: its folder, and one line here. */
 export function defaultConnectorRegistry(): ConnectorRegistry {
-  return new ConnectorRegistry().register(new DlfConnectionsConnector());
+  return new ConnectorRegistry()
+    .register(new DlfConnectionsConnector())
+    .register(new DataServiceConnector())
+    .register(new RomaLiveDataConnector())
+    .register(new ApigConnector())
+    .register(new DataWorksConnector());
 }

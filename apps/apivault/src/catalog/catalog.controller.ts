@@ -1,5 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
+import { ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/access.decorator.js';
+import { ApiErrorBody, ApiZodQuery } from '../openapi/zod-openapi.js';
 import { pageLimit, parseQuery } from '../http/query-params.js';
 import { CatalogHistoryService } from './catalog-history.service.js';
 import { CatalogSearchService } from './catalog-search.service.js';
@@ -31,8 +34,13 @@ const searchQuery = z.object({
   cursor: z.string().min(1).optional(),
 });
 
+const itemQuery = z.object({ asOf: instant.optional() });
+
 const versionDiffQuery = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
 
+@ApiTags('catalog')
+@ApiErrorBody()
+@RequireRole('viewer')
 @Controller('api/v1/catalog')
 export class CatalogController {
   constructor(
@@ -43,6 +51,7 @@ export class CatalogController {
 
   /** Current items, or with `asOf` the catalog as it stood at that instant. */
   @Get('items')
+  @ApiZodQuery(listQuery)
   list(@Query() query: unknown) {
     const q = parseQuery(listQuery, query);
     if (q.asOf) return this.history.stateAt(q.asOf, q.source);
@@ -50,6 +59,7 @@ export class CatalogController {
   }
 
   @Get('search')
+  @ApiZodQuery(searchQuery)
   search(@Query() query: unknown) {
     const q = parseQuery(searchQuery, query);
     return this.searchService.find({ text: q.q, vendor: q.vendor, sourceId: q.source, kind: q.kind, method: q.method, status: q.status, tag: q.tag, authType: q.authType, asOf: q.asOf, sort: q.sort, limit: q.limit, cursor: q.cursor });
@@ -57,13 +67,15 @@ export class CatalogController {
 
   /** One item with every version and change; with `asOf`, the version current at that instant. */
   @Get('items/:id')
+  @ApiZodQuery(itemQuery)
   get(@Param('id') id: string, @Query() query: unknown) {
-    const { asOf } = parseQuery(z.object({ asOf: instant.optional() }), query);
+    const { asOf } = parseQuery(itemQuery, query);
     return asOf ? this.history.itemAt(id, asOf) : this.catalog.getItem(id);
   }
 
   /** Semantic and field diff between two versions (by seq) of one item. */
   @Get('items/:id/diff')
+  @ApiZodQuery(versionDiffQuery)
   diff(@Param('id') id: string, @Query() query: unknown) {
     const q = parseQuery(versionDiffQuery, query);
     return this.history.diffVersions(id, q.from, q.to);

@@ -15,6 +15,9 @@ import { HeldRunsService } from '../runs/held-runs.service.js';
 import { OfflineParseService } from '../runs/offline-parse.service.js';
 import { RunsService } from '../runs/runs.service.js';
 import { SourcesService } from '../sources/sources.service.js';
+import { registerSnapshotCommands } from '../snapshots/snapshot-commands.js';
+import { ConfigApplierService } from '../config-file/config-applier.service.js';
+import { prepareConfigFile, registerSecurityCommands } from './security-commands.js';
 import { printJson, printTable } from './output.js';
 import { readStdin } from './read-stdin.js';
 
@@ -62,9 +65,13 @@ export function buildCli(): Command {
   program
     .command('serve')
     .description('run the daemon and the admin REST API (HOST, PORT; default 127.0.0.1:8080)')
-    .action(async () => {
+    .option('--config <file>', 'apivault.yaml to validate and apply at start (default: APIVAULT_CONFIG)')
+    .action(async (opts: { config?: string }) => {
+      // Validated in full before anything starts; its storage and retention become the environment.
+      const declared = prepareConfigFile(opts.config);
       const env = environment(1);
       const app = await createHttpApp(env);
+      if (declared) await app.get(ConfigApplierService).apply(declared.config, declared.file);
       await app.listen(env.settings.http.port, env.settings.http.host);
       env.logger.info({ url: await app.getUrl() }, 'apivault listening');
     });
@@ -297,6 +304,9 @@ export function buildCli(): Command {
     .action(async (opts: { serve?: boolean; seed: string }) => {
       await runDemo({ serve: opts.serve === true, seed: Number(opts.seed) });
     });
+
+  registerSnapshotCommands(program, withContext);
+  registerSecurityCommands(program, withContext);
 
   return program;
 }

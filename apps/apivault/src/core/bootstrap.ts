@@ -5,6 +5,7 @@ import type { ConnectorRegistry } from '#connectors';
 import { AppModule } from '../app.module.js';
 import type { AppSettings } from '../config/app-settings.js';
 import { ErrorFilter } from '../http/error-filter.js';
+import { configureAdminApi } from './admin-api.js';
 import { NestPinoLogger } from '../logging/nest-pino-logger.js';
 
 export interface BootOptions {
@@ -13,15 +14,18 @@ export interface BootOptions {
   connectors?: ConnectorRegistry;
   /** Close on SIGINT/SIGTERM (default). Off when the caller owns more than the app (demo). */
   shutdownHooks?: boolean;
+  /** Start the configured schedules (snapshots, verification); the daemon's default, never the CLI's. */
+  schedules?: boolean;
 }
 
 /** The daemon: every module plus the admin REST API. The caller decides when to listen. */
-export async function createHttpApp({ settings, logger, connectors, shutdownHooks = true }: BootOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot({ settings, logger, connectors }), {
+export async function createHttpApp({ settings, logger, connectors, shutdownHooks = true, schedules = true }: BootOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot({ settings, logger, connectors, schedules }), {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter(logger));
+  configureAdminApi(app, settings);
   if (shutdownHooks) app.enableShutdownHooks();
   return app;
 }

@@ -5,3 +5,5 @@ export const DATABASE = Symbol('DATABASE');
 export const ARCHIVE_STORE = Symbol('ARCHIVE_STORE');
 export const CONNECTOR_REGISTRY = Symbol('CONNECTOR_REGISTRY');
 export const SECRET_BOX = Symbol('SECRET_BOX');
+/** The loaded master key (MasterKey): seals credentials (SECRET_BOX) and wraps archive data keys. */
+export const MASTER_KEY = Symbol('MASTER_KEY');

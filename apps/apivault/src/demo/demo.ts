@@ -7,6 +7,7 @@ import { createLogger } from '../logging/logger.js';
 import { BackupService } from '../runs/backup.service.js';
 import { RunsService } from '../runs/runs.service.js';
 import { SourcesService } from '../sources/sources.service.js';
+import { TokensService } from '../auth/tokens.service.js';
 import { printTable } from '../cli/output.js';
 import { demoSources } from './demo-sources.js';
 
@@ -64,7 +65,10 @@ export async function runDemo({ serve, seed }: DemoOptions): Promise<void> {
 
     if (serve) {
       await app.listen(settings.http.port, settings.http.host);
+      // The API needs a token: the demo makes one for this session, as `apivault token create` would.
+      const { token } = await app.get(TokensService).create({ role: 'admin', createdBy: 'demo' });
       process.stdout.write(`\nadmin API: ${await app.getUrl()}/api/v1/sources   vendor-sim: ${sim.baseUrl} (control API: ${sim.baseUrl}/_sim/estate)   (Ctrl-C stops both)\n`);
+      process.stdout.write(`admin token (shown once): ${token}\n  curl -H 'Authorization: Bearer ${token}' ${await app.getUrl()}/api/v1/sources   API docs: ${await app.getUrl()}/docs\n`);
       keepRunning = true;
       const stop = async (): Promise<void> => {
         await app.close();

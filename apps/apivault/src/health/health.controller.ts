@@ -2,8 +2,12 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ArchiveStore } from '#archive';
 import type { Database } from '#catalog';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorator.js';
 import { ARCHIVE_STORE, DATABASE } from '../core/tokens.js';
 
+@ApiTags('operations')
+@Public()
 @Controller('api/v1/health')
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { attachLogTap, LogTap } from './log-tap.js';
 
 /**
  * Field paths pino censors wherever they appear in a log object, so a credential that reaches
@@ -40,12 +41,26 @@ export interface LoggerSettings {
 }
 
 export function createLogger(settings: LoggerSettings = {}): Logger {
+  const tap = new LogTap();
   const options: LoggerOptions = {
     level: settings.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { service: 'apivault' },
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Lines are serialized and redacted by now; the tap feeds the per-run log book.
+    hooks: {
+      streamWrite: (line: string) => {
+        tap.emit(line);
+        return line;
+      },
+    },
   };
+  const logger = loggerTo(options, settings);
+  attachLogTap(logger, tap);
+  return logger;
+}
+
+function loggerTo(options: LoggerOptions, settings: LoggerSettings): Logger {
   if (settings.destination) return pino(options, settings.destination);
   const fd = settings.fd ?? 1;
   const stream = fd === 1 ? process.stdout : process.stderr;

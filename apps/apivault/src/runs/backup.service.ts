@@ -12,6 +12,7 @@ import { CredentialsService } from '../credentials/credentials.service.js';
 import { ConflictError } from '../http/app-errors.js';
 import { InstallationSecretsService } from '../secrets/installation-secrets.service.js';
 import { SourcesService } from '../sources/sources.service.js';
+import { RunCancellation } from '../run-control/run-cancellation.js';
 import { describeRunFailure } from './run-failure.js';
 import { RunCoverage, type CoveragePart } from './run-coverage.js';
 import { RunProgressRecorder } from './run-progress.js';
@@ -41,6 +42,7 @@ export class BackupService {
     @Inject(ARCHIVE_STORE) private readonly archive: ArchiveStore,
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly cancellation: RunCancellation,
   ) {}
 
   /** Creates the run and starts it in the background (the API answers 202 at once). */
@@ -73,6 +75,8 @@ export class BackupService {
     const spooled: SpooledFile[] = [];
     const progress = new RunProgressRecorder(stats, (snapshot) => this.runs.updateStats(run.id, toJson({ ...snapshot, durationMs: Date.now() - started })), logger);
     const flush = (): void => progress.touch();
+    // Cancelling aborts vendor calls and retry waits; the checks below stop between steps.
+    const signal = this.cancellation.register(run.id);
     logger.info({ trigger: run.trigger }, 'run started');
 
     try {
@@ -81,7 +85,7 @@ export class BackupService {
       const coverage = new RunCoverage();
       const ctx: ConnectorContext = {
         logger,
-        signal: new AbortController().signal,
+        signal,
         credential: source.credentialId ? await this.credentials.resolve(source.credentialId) : null,
         redactor: await this.installationSecrets.secretRedactor(),
         progress: (update) => {
@@ -100,6 +104,7 @@ export class BackupService {
       mkdirSync(this.settings.tmpDir, { recursive: true });
       const archived: ArchivedArtifact[] = [];
       for await (const raw of connector.fetch(config, ctx)) {
+        signal.throwIfAborted();
         const file = await this.archive.spool(raw.body, this.settings.tmpDir).catch((error: unknown) => {
           // An unread body would hold the vendor's concurrency slot until its timeout.
           raw.body.destroy();
@@ -144,6 +149,7 @@ export class BackupService {
       const parts = coverage.finish();
       logger.info({ items: entries.size, failedParts: parts.filter((p) => p.failure).length }, 'parsed');
 
+      signal.throwIfAborted();
       const { held, ...written } = await this.writer.apply({
         runId: run.id,
         sourceId: source.id,
@@ -167,9 +173,15 @@ export class BackupService {
       const failure = describeRunFailure(error);
       await progress.close();
       stats.durationMs = Date.now() - started;
+      if (signal.aborted) {
+        const reason = (signal.reason as Error | undefined)?.message ?? 'cancelled';
+        logger.warn({ reason, stats }, 'run cancelled');
+        return this.runs.finish(run.id, { status: 'cancelled', stats: toJson(stats), error: toJson({ stage: 'engine', code: 'CANCELLED', message: `the run was ${reason}; the catalog was not changed` }) });
+      }
       logger.error({ failure, stats }, 'run failed');
       return this.runs.finish(run.id, { status: 'failed', stats: toJson(stats), error: toJson(failure) });
     } finally {
+      this.cancellation.release(run.id);
       await Promise.all(spooled.map((file) => file.dispose().catch(() => undefined)));
     }
   }

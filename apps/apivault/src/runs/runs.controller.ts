@@ -1,5 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
+import { ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/access.decorator.js';
+import { ApiErrorBody, ApiZodQuery } from '../openapi/zod-openapi.js';
 import { pageLimit, parseQuery } from '../http/query-params.js';
 import { HeldRunsService } from './held-runs.service.js';
 import { toRunView } from './run-view.js';
@@ -12,6 +15,9 @@ const listQuery = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
 });
 
+@ApiTags('runs')
+@ApiErrorBody()
+@RequireRole('viewer')
 @Controller('api/v1/runs')
 export class RunsController {
   constructor(
@@ -20,6 +26,7 @@ export class RunsController {
   ) {}
 
   @Get()
+  @ApiZodQuery(listQuery)
   list(@Query() query: unknown) {
     const q = parseQuery(listQuery, query);
     return this.runs.list({ sourceId: q.source, status: q.status, limit: q.limit, before: q.before ? new Date(q.before) : undefined });
@@ -32,6 +39,7 @@ export class RunsController {
 
   /** Applies a run the guard held (the vendor really removed those items). */
   @Post(':id/apply')
+  @RequireRole('operator')
   @HttpCode(200)
   async apply(@Param('id') id: string) {
     return toRunView(await this.heldRuns.apply(id));
@@ -39,6 +47,7 @@ export class RunsController {
 
   /** Discards a held run: the catalog stays as it was. */
   @Post(':id/discard')
+  @RequireRole('operator')
   @HttpCode(200)
   async discard(@Param('id') id: string) {
     return toRunView(await this.heldRuns.discard(id));

@@ -50,3 +50,28 @@ export function loadMasterKey({ env = process.env, dataDir, production }: Master
   chmodSync(file, 0o600);
   return { ...decodeKey(readFileSync(file, 'utf8'), file), generated: true };
 }
+
+export interface PreviousKeySettings {
+  env?: NodeJS.ProcessEnv;
+  /** `apivault keys rotate --old-key-file`: wins over the environment. */
+  oldKeyFile?: string;
+}
+
+/**
+ * Keys that sealed secrets before a rotation: `--old-key-file`, else APIVAULT_MASTER_KEY_PREVIOUS
+ * (one or more keys, comma separated), else APIVAULT_MASTER_KEY_PREVIOUS_FILE. Used only to open.
+ */
+export function loadPreviousMasterKeys({ env = process.env, oldKeyFile }: PreviousKeySettings): MasterKey[] {
+  if (oldKeyFile) {
+    if (!existsSync(oldKeyFile)) throw new Error(`--old-key-file ${oldKeyFile} does not exist`);
+    return [decodeKey(readFileSync(oldKeyFile, 'utf8'), oldKeyFile)];
+  }
+  const inline = env.APIVAULT_MASTER_KEY_PREVIOUS?.trim();
+  if (inline) return inline.split(',').map((text, i) => decodeKey(text, `APIVAULT_MASTER_KEY_PREVIOUS[${i}]`));
+  const file = env.APIVAULT_MASTER_KEY_PREVIOUS_FILE?.trim();
+  if (file) {
+    if (!existsSync(file)) throw new Error(`APIVAULT_MASTER_KEY_PREVIOUS_FILE points at ${file}, which does not exist`);
+    return [decodeKey(readFileSync(file, 'utf8'), file)];
+  }
+  return [];
+}

@@ -12,9 +12,20 @@ function copyConnection(connection: DlfConnection): DlfConnection {
  */
 export class DlfState {
   private readonly byWorkspace = new Map<string, Map<string, DlfConnection>>();
+  private edits = 0;
 
   constructor(readonly defaultWorkspace: string) {
     this.addWorkspace(defaultWorkspace);
+  }
+
+  /** Bumped by every change, so that rendered exports can be cached until the next one. */
+  get version(): number {
+    return this.edits;
+  }
+
+  /** Connections per workspace, for `GET /_sim/estate`. */
+  counts(): Record<string, number> {
+    return Object.fromEntries([...this.byWorkspace].map(([workspace, connections]) => [workspace, connections.size]));
   }
 
   workspaces(): string[] {
@@ -26,7 +37,9 @@ export class DlfState {
   }
 
   addWorkspace(workspace: string): void {
-    if (!this.byWorkspace.has(workspace)) this.byWorkspace.set(workspace, new Map());
+    if (this.byWorkspace.has(workspace)) return;
+    this.byWorkspace.set(workspace, new Map());
+    this.edits++;
   }
 
   /** Connections sorted by name (code-unit order), which is also their order in the export. */
@@ -45,10 +58,13 @@ export class DlfState {
     assertValidConnection(connection);
     this.addWorkspace(workspace);
     this.connectionsOf(workspace).set(connection.name, copyConnection(connection));
+    this.edits++;
   }
 
   remove(name: string, workspace = this.defaultWorkspace): boolean {
-    return this.byWorkspace.get(workspace)?.delete(name) ?? false;
+    const removed = this.byWorkspace.get(workspace)?.delete(name) ?? false;
+    if (removed) this.edits++;
+    return removed;
   }
 
   private connectionsOf(workspace: string): Map<string, DlfConnection> {

@@ -1,5 +1,5 @@
 import { PLANTED_SECRET_PREFIX, type DlfConnection } from './dlf-connection.js';
-import { writeZip, type ZipEntry } from '../zip/deterministic-zip.js';
+import { deflateZipEntry, writeZip, type PrecompressedZipEntry, type ZipEntry } from '../zip/deterministic-zip.js';
 import { zipBombEntry } from '../zip/zip-bomb-entry.js';
 
 /** The file name DLF gives the export (Content-Disposition). */
@@ -18,13 +18,17 @@ export function serializeConnection(connection: DlfConnection): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ name, type, config, description }));
 }
 
-function connectionEntries(connections: readonly DlfConnection[]): ZipEntry[] {
-  return connections.map((c) => ({ name: connectionEntryName(c.name), data: serializeConnection(c) }));
+/**
+ * The entries of a workspace's export, serialized and compressed: the costly part of an export,
+ * which the route caches until the workspace changes. Sorted by name (DlfState.list order).
+ */
+export function dlfExportEntries(connections: readonly DlfConnection[]): PrecompressedZipEntry[] {
+  return connections.map((c) => deflateZipEntry({ name: connectionEntryName(c.name), data: serializeConnection(c) }));
 }
 
-/** The export of a workspace: one entry per connection, sorted by name (DlfState.list order). */
-export function buildDlfExportZip(connections: readonly DlfConnection[]): Buffer {
-  return writeZip(connectionEntries(connections));
+/** The export of a workspace, its entries stamped with the export time. */
+export function buildDlfExportZip(entries: readonly PrecompressedZipEntry[], exportedAt: Date): Buffer {
+  return writeZip(entries, { modified: exportedAt });
 }
 
 /** Archive-level faults: the valid export with one hostile entry added (after the valid ones). */
@@ -45,6 +49,6 @@ function hostileEntry(kind: HostileEntryKind): ZipEntry {
   }
 }
 
-export function buildHostileDlfExportZip(connections: readonly DlfConnection[], kind: HostileEntryKind): Buffer {
-  return writeZip([...connectionEntries(connections), hostileEntry(kind)]);
+export function buildHostileDlfExportZip(entries: readonly PrecompressedZipEntry[], kind: HostileEntryKind, exportedAt: Date): Buffer {
+  return writeZip([...entries, hostileEntry(kind)], { modified: exportedAt });
 }

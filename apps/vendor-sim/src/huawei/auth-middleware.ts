@@ -6,6 +6,8 @@ import { sendHuaweiError } from './errors.js';
 export interface HuaweiAuthConfig {
   accounts: ReadonlyMap<string, string>;
   tokens: readonly string[];
+  /** Tokens the simulated IAM issued (`POST /v3/auth/tokens`): accepted until they expire. */
+  issuedTokens?: { verify(token: string): 'valid' | 'expired' | 'unknown' };
   maxSkewSeconds?: number;
 }
 
@@ -48,6 +50,9 @@ export function huaweiAuthMiddleware(config: HuaweiAuthConfig): RequestHandler {
     const token = req.get('x-auth-token');
     if (token !== undefined) {
       if (constantTimeIncludes(config.tokens, token)) return next();
+      const issued = config.issuedTokens?.verify(token);
+      if (issued === 'valid') return next();
+      if (issued === 'expired') return sendHuaweiError(res, 'authFailed', 'Incorrect IAM authentication information: the token has expired');
       return sendHuaweiError(res, 'authFailed', 'Incorrect IAM authentication information: decrypt token fail');
     }
     const verdict = verifyHuaweiSignature(

@@ -34,6 +34,11 @@ export interface HuaweiErrorBody {
 
 export function sendHuaweiError(res: Response, kind: HuaweiErrorKind, message: string): void {
   const { status, code } = HuaweiErrors[kind];
+  sendHuaweiErrorBody(res, status, code, message);
+}
+
+/** The same body for any status and code (gateway errors of other products, injected faults). */
+export function sendHuaweiErrorBody(res: Response, status: number, code: string, message: string): void {
   const requestId = randomUUID().replace(/-/g, '');
   const body: HuaweiErrorBody = { error_code: code, error_msg: message, request_id: requestId };
   res.status(status).set('X-Request-Id', requestId).json(body);

@@ -2,10 +2,11 @@ import { crc32 } from 'node:zlib';
 import { deflateSync } from 'fflate';
 
 /**
- * A minimal zip writer whose output depends only on its input: fixed timestamps, fixed
- * attributes, entries in the given order. Equal catalogs give byte-identical archives, which is
- * what lets the backup service dedupe unchanged exports. It also writes what a well-behaved
- * library refuses to (`../` or absolute entry names, precompressed bombs) for fault injection.
+ * A minimal zip writer whose output depends only on its input: the given modification time,
+ * fixed attributes, entries in the given order. Equal catalogs exported at the same time give
+ * byte-identical archives; like the real vendors, exports at different times differ only in the
+ * entry times. It also writes what a well-behaved library refuses to (`../` or absolute entry
+ * names, precompressed bombs) for fault injection.
  */
 export interface ZipEntryInput {
   /** Written as given, even if unsafe: the fault injector relies on that. */
@@ -23,9 +24,24 @@ export interface PrecompressedZipEntry {
 
 export type ZipEntry = ZipEntryInput | PrecompressedZipEntry;
 
-/** 2024-01-01 00:00:00 in MS-DOS format (local time fields, so no time zone can shift it). */
-const DOS_TIME = 0;
-const DOS_DATE = ((2024 - 1980) << 9) | (1 << 5) | 1;
+export interface WriteZipOptions {
+  /** Every entry's modification time (the export time); default 2024-01-01T00:00:00Z. */
+  modified?: Date;
+}
+
+const DEFAULT_MODIFIED = new Date(Date.UTC(2024, 0, 1));
+
+/**
+ * MS-DOS date and time fields (2-second resolution, 1980-2107). Zip tools write local time; we
+ * write the UTC fields, so that the bytes do not depend on the machine's time zone.
+ */
+export function dosDateTime(date: Date): { time: number; date: number } {
+  const year = Math.min(Math.max(date.getUTCFullYear(), 1980), 2107);
+  return {
+    time: (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1),
+    date: ((year - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
+  };
+}
 const METHOD_DEFLATE = 8;
 const VERSION = 20;
 /** Bit 11: the name is UTF-8. Set only when needed, like most zip tools do. */
@@ -47,7 +63,8 @@ export function deflateZipEntry(entry: ZipEntryInput): PrecompressedZipEntry {
 const MAX_CLASSIC_ENTRIES = 0xffff;
 const MAX_CLASSIC_OFFSET = 0xffffffff;
 
-export function writeZip(entries: readonly ZipEntry[]): Buffer {
+export function writeZip(entries: readonly ZipEntry[], options: WriteZipOptions = {}): Buffer {
+  const { time: dosTime, date: dosDate } = dosDateTime(options.modified ?? DEFAULT_MODIFIED);
   if (entries.length > MAX_CLASSIC_ENTRIES) throw new RangeError(`writeZip: ${entries.length} entries need zip64`);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -62,8 +79,8 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     local.writeUInt16LE(VERSION, 4);
     local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(METHOD_DEFLATE, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
     local.writeUInt32LE(entry.crc32 >>> 0, 14);
     local.writeUInt32LE(entry.deflated.length, 18);
     local.writeUInt32LE(entry.uncompressedSize, 22);
@@ -76,8 +93,8 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt16LE(VERSION, 6);
     central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(METHOD_DEFLATE, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
     central.writeUInt32LE(entry.crc32 >>> 0, 16);
     central.writeUInt32LE(entry.deflated.length, 20);
     central.writeUInt32LE(entry.uncompressedSize, 24);

@@ -4,7 +4,7 @@ import { link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/p
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArchiveIntegrityError, ArchiveObjectMissingError, ArchiveUnavailableError } from '../errors.js';
-import type { ArchiveBackend, ArchiveObjectListing, ArchiveObjectStat, WriteOnceOutcome } from './archive-backend.js';
+import type { ArchiveBackend, ArchiveObjectListing, ArchiveObjectStat, ObjectLockSupport, WriteOnceOutcome } from './archive-backend.js';
 import { assertValidListPrefix, assertValidObjectKey } from './object-key.js';
 
 export interface FilesystemBackendOptions {
@@ -86,6 +86,18 @@ export class FilesystemBackend implements ArchiveBackend {
     assertValidListPrefix(prefix);
     const baseKey = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     yield* this.walk(baseKey, prefix);
+  }
+
+  /** Used only by snapshot pruning (see ArchiveBackend.delete). */
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async objectLock(): Promise<ObjectLockSupport> {
+    return {
+      enabled: false,
+      reason: 'a filesystem archive has no Object Lock: files are created read-only (0444), but anyone who can write to the directory can remove them',
+    };
   }
 
   async checkWritable(): Promise<void> {

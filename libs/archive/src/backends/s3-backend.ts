@@ -1,5 +1,7 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectLockConfigurationCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   paginateListObjectsV2,
@@ -7,7 +9,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -16,7 +20,15 @@ import {
   ArchiveObjectMissingError,
   ArchiveUnavailableError,
 } from '../errors.js';
-import type { ArchiveBackend, ArchiveObjectListing, ArchiveObjectStat, WriteOnceOutcome } from './archive-backend.js';
+import type {
+  ArchiveBackend,
+  ArchiveObjectListing,
+  ArchiveObjectStat,
+  ObjectLockMode,
+  ObjectLockSupport,
+  WriteOnceOptions,
+  WriteOnceOutcome,
+} from './archive-backend.js';
 import { assertValidListPrefix, assertValidObjectKey } from './object-key.js';
 
 export type S3ChecksumMode = 'when-required' | 'when-supported';
@@ -41,6 +53,11 @@ export interface S3BackendOptions {
   checksumMode?: S3ChecksumMode;
   /** Send `If-None-Match: *` on PutObject (atomic write-once). Off by default: older stores reject it. */
   conditionalWrites?: boolean;
+  /**
+   * Retention for sealed objects (snapshot manifests and evidence) on a bucket created with
+   * Object Lock. Used only when the bucket reports Object Lock enabled; see objectLock().
+   */
+  objectLock?: { mode: ObjectLockMode; days: number };
 }
 
 /** A streamed body cannot be replayed by the SDK's own retries, so writeOnce retries itself. */
@@ -63,6 +80,7 @@ export class S3Backend implements ArchiveBackend {
   private readonly prefix: string;
   private readonly checksumMode: S3ChecksumMode;
   private readonly conditionalWrites: boolean;
+  private readonly lockSettings: S3BackendOptions['objectLock'];
   private writeProbed = false;
 
   constructor(options: S3BackendOptions) {
@@ -70,6 +88,7 @@ export class S3Backend implements ArchiveBackend {
     this.prefix = normalizePrefix(options.prefix);
     this.checksumMode = options.checksumMode ?? 'when-required';
     this.conditionalWrites = options.conditionalWrites ?? false;
+    this.lockSettings = options.objectLock;
     const checksumSetting = this.checksumMode === 'when-supported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
     this.client = new S3Client({
       endpoint: options.endpoint,
@@ -88,13 +107,13 @@ export class S3Backend implements ArchiveBackend {
     return size === null ? null : { size };
   }
 
-  async writeOnce(key: string, localFile: string, size: number, sha256: string): Promise<WriteOnceOutcome> {
+  async writeOnce(key: string, localFile: string, size: number, sha256: string, options: WriteOnceOptions = {}): Promise<WriteOnceOutcome> {
     const objectKey = this.objectKeyOf(key);
     for (let attempt = 1; ; attempt++) {
       // Checked again before each retry: a failed attempt may still have stored the object.
       if ((await this.headSize(objectKey, key)) !== null) return 'exists';
       try {
-        await this.putObject(objectKey, localFile, size, sha256);
+        await this.putObject(objectKey, localFile, size, sha256, options);
         break;
       } catch (error) {
         if (this.conditionalWrites && httpStatusOf(error) === 412) return 'exists';
@@ -132,6 +151,48 @@ export class S3Backend implements ArchiveBackend {
         yield { key, size: object.Size ?? 0 };
       }
     }
+  }
+
+  /** Used only by snapshot pruning (see ArchiveBackend.delete). A locked object is refused by the store. */
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKeyOf(key) }));
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw storageFailure('DeleteObject', key, error);
+    }
+  }
+
+  /**
+   * Asks the bucket (GetObjectLockConfiguration). Stores that do not implement Object Lock
+   * answer 501 or 405 (s3rver, some gateways); a bucket created without it answers 404.
+   * Retention is applied with the configured mode and period, else the bucket's default rule.
+   */
+  async objectLock(): Promise<ObjectLockSupport> {
+    let configuration;
+    try {
+      ({ ObjectLockConfiguration: configuration } = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket })));
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status === 501 || status === 405 || (error instanceof Error && error.name === 'NotImplemented')) {
+        return { enabled: false, reason: `the store does not implement S3 Object Lock (GetObjectLockConfiguration answered ${messageOf(error)})` };
+      }
+      if (status === 404 || (error instanceof Error && error.name === 'ObjectLockConfigurationNotFoundError')) {
+        return { enabled: false, reason: `bucket ${this.bucket} has no Object Lock configuration (Object Lock must be enabled when the bucket is created)` };
+      }
+      return { enabled: false, reason: `the Object Lock configuration of bucket ${this.bucket} could not be read: ${messageOf(error)}` };
+    }
+    if (configuration?.ObjectLockEnabled !== 'Enabled') {
+      return { enabled: false, reason: `Object Lock is not enabled on bucket ${this.bucket}` };
+    }
+    if (this.lockSettings) return { enabled: true, mode: this.lockSettings.mode, retentionDays: this.lockSettings.days, source: 'configured' };
+    const rule = configuration.Rule?.DefaultRetention;
+    const days = rule?.Days ?? (rule?.Years === undefined ? undefined : rule.Years * 365);
+    if (rule?.Mode && days) return { enabled: true, mode: rule.Mode, retentionDays: days, source: 'bucket-default' };
+    return {
+      enabled: false,
+      reason: `bucket ${this.bucket} has Object Lock enabled but no default retention, and APIVAULT_S3_OBJECT_LOCK_MODE is not set`,
+    };
   }
 
   /**
@@ -177,7 +238,10 @@ export class S3Backend implements ArchiveBackend {
     }
   }
 
-  private async putObject(objectKey: string, localFile: string, size: number, sha256: string): Promise<void> {
+  private async putObject(objectKey: string, localFile: string, size: number, sha256: string, options: WriteOnceOptions): Promise<void> {
+    const { retention } = options;
+    // S3 requires an integrity header on writes under Object Lock; sealed objects are small.
+    const contentMd5 = retention ? createHash('md5').update(await readFile(localFile)).digest('base64') : undefined;
     const body = createReadStream(localFile);
     try {
       await this.client.send(
@@ -192,6 +256,9 @@ export class S3Backend implements ArchiveBackend {
           // aws-chunked body with a trailing checksum; a store that supports it verifies it.
           ChecksumSHA256: this.checksumMode === 'when-supported' ? Buffer.from(sha256, 'hex').toString('base64') : undefined,
           IfNoneMatch: this.conditionalWrites ? '*' : undefined,
+          ContentMD5: contentMd5,
+          ObjectLockMode: retention?.mode,
+          ObjectLockRetainUntilDate: retention?.retainUntil,
         }),
       );
     } finally {

@@ -37,6 +37,8 @@ const client = new VendorHttpClient({
     return { Authorization: AUTHORIZATION, 'X-Sdk-Date': '20240101T000000Z' };
   },
   timeoutMs: 2_000,
+  // One exchange per call: retries have their own suite (vendor-http-client.retries.spec.ts).
+  retry: { maxAttempts: 1 },
 });
 
 function send(path: string, extra: Partial<VendorRequest> = {}) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zipLimitsConfigSchema } from '../archive-formats/zip-limits.js';
+import { rateLimitConfigSchema } from '../http/rate-limit-config.js';
 import { DEFAULT_VENDOR_CALL_TIMEOUT_MS } from '../http/vendor-http-client.js';
 
 export const dlfConnectionsConfigSchema = z.strictObject({
@@ -13,6 +14,8 @@ export const dlfConnectionsConfigSchema = z.strictObject({
   workspace: z.string().trim().min(1, 'must not be empty (leave it out for the default workspace)').optional(),
   timeoutMs: z.int().positive().max(3_600_000).default(DEFAULT_VENDOR_CALL_TIMEOUT_MS),
   limits: zipLimitsConfigSchema.optional(),
+  /** Overrides DLF_RATE_LIMIT for this endpoint (shared by every source calling it). */
+  rateLimit: rateLimitConfigSchema.optional(),
 });
 
 export type DlfConnectionsConfig = z.output<typeof dlfConnectionsConfigSchema>;

@@ -106,6 +106,9 @@ describe('DlfConnectionsConnector.validateConfig', () => {
     [{ projectId: 'a/b' }, /projectId: must be a Huawei project id/],
     [{ timeoutMs: -1 }, /timeoutMs: /],
     [{ limits: { maxEntries: 0 } }, /limits\.maxEntries: /],
+    [{ rateLimit: { perSecond: 0 } }, /rateLimit\.perSecond: must be above 0/],
+    [{ rateLimit: { concurrency: 2.5 } }, /rateLimit\.concurrency: /],
+    [{ rateLimit: { perMinute: 1 } }, /rateLimit: .*perMinute/],
     [{ workSpace: 'typo' }, /workSpace/],
   ])('names the bad field in %j', (overrides, message) => {
     expect(() => config(overrides)).toThrow(ConfigError);
@@ -301,6 +304,41 @@ describe('DlfConnectionsConnector.fetch', () => {
     });
   });
 
+  it('fetches the export again when its body is cut short, signing every attempt', async () => {
+    const bigExport = zipOf({ 'connections/etl-host.conn': [JSON.stringify({ ...hostConnection, pad: 'p'.repeat(32_000) }), { level: 0 }] });
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bigExport.length) });
+      if (received.length > 1) return void res.end(bigExport);
+      res.write(bigExport.subarray(0, 8_000), () => setTimeout(() => res.socket?.resetAndDestroy(), 10));
+    };
+    const { ctx, warnings } = testContext();
+    const artifacts = await collect(connector.fetch(config({ endpoint }), ctx));
+    const chunks: Buffer[] = [];
+    for await (const chunk of artifacts[0].body) chunks.push(chunk as Buffer);
+
+    expect(Buffer.concat(chunks).equals(bigExport)).toBe(true);
+    expect(received.map(({ verdict }) => verdict)).toEqual([
+      { ok: true, accessKeyId: 'AK-DLF-TEST' },
+      { ok: true, accessKeyId: 'AK-DLF-TEST' },
+    ]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ msg: 'vendor call failed; retrying', call: 'POST /v1/{project_id}/connections/export', code: 'NETWORK', attempt: 1 }),
+    ]);
+  });
+
+  it('waits out a 503 with Retry-After and does not log the signature', async () => {
+    answer = (res) =>
+      received.length === 1
+        ? res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' }).end('{"error_code":"DLF.0001","error_msg":"busy"}')
+        : res.writeHead(200, { 'content-type': 'application/zip' }).end(exportZip);
+    const { ctx, warnings } = testContext();
+    const artifacts = await collect(connector.fetch(config({ endpoint }), ctx));
+    artifacts[0].body.destroy();
+    expect(received).toHaveLength(2);
+    expect(warnings).toEqual([expect.objectContaining({ status: 503, vendorCode: 'DLF.0001', waitMs: 0, basis: 'retry-after' })]);
+    expect(JSON.stringify(warnings)).not.toMatch(/AK-DLF-TEST|Signature|SDK-HMAC/);
+  });
+
   it('refuses to call without a credential', async () => {
     const { ctx } = testContext();
     await expect(collect(connector.fetch(config({ endpoint }), { ...ctx, credential: null }))).rejects.toThrow(ConfigError);
@@ -316,9 +354,10 @@ describe('ConnectorRegistry', () => {
   });
 
   it('lists the known kinds when asked for an unknown one', () => {
-    expect(() => defaultConnectorRegistry().get('huawei.apig')).toThrow(
-      `unknown source kind "huawei.apig"; known kinds: ${DLF_CONNECTIONS_KIND}`,
-    );
+    // Other connectors join the registry; the message must list every kind, DLF among them.
+    const registry = defaultConnectorRegistry();
+    expect(() => registry.get('no.such.kind')).toThrow(`unknown source kind "no.such.kind"; known kinds: ${registry.kinds().join(', ')}`);
+    expect(registry.kinds()).toContain(DLF_CONNECTIONS_KIND);
   });
 
   it('refuses a kind registered twice', () => {

@@ -6,13 +6,20 @@ import { parseConnectorConfig } from '../connector-config.js';
 import type { ArchivedArtifact, Connector, ConnectorContext, RawArtifact } from '../connector.js';
 import { ArtifactFormatError, ConfigError } from '../errors.js';
 import { fileNameFromContentDisposition } from '../http/content-disposition.js';
+import { rateLimitWith } from '../http/rate-limit-config.js';
 import { VendorHttpClient } from '../http/vendor-http-client.js';
+import { vendorRateLimitKey, type RateLimit } from '../http/vendor-rate-limiter.js';
 import { readDlfConnectionFile, type DlfConnectionFile } from './dlf-connection-file.js';
 import { dlfConnectionsConfigSchema, type DlfConnectionsConfig } from './dlf-connections-config.js';
 
 export const DLF_CONNECTIONS_KIND = 'huawei.dataarts.dlf.connections';
 export const DLF_EXPORT_CONNECTIONS_CALL = 'POST /v1/{project_id}/connections/export';
 export const DLF_DEFAULT_EXPORT_FILE_NAME = 'DLF_All_DataConnections.zip';
+/**
+ * Our decision (the vendor publishes no quota for this call): one export at a time per endpoint,
+ * at most two calls a second. A run makes one call; the limit matters when sources share a host.
+ */
+export const DLF_RATE_LIMIT: Readonly<RateLimit> = { perSecond: 2, concurrency: 1 };
 
 /** Only direct children of connections/; anything else in the export is not a connection. */
 const CONNECTION_ENTRY = /^connections\/[^/]+\.conn$/;
@@ -37,15 +44,20 @@ export class DlfConnectionsConnector implements Connector<DlfConnectionsConfig> 
       authorize: huaweiRequestAuthorizer(credential),
       timeoutMs: config.timeoutMs,
       logger: ctx.logger,
+      rateLimitKey: vendorRateLimitKey('huawei.dataarts.dlf', config.endpoint),
+      rateLimit: rateLimitWith(DLF_RATE_LIMIT, config.rateLimit),
     });
     ctx.progress({ callsPlanned: 1, callsDone: 0 });
-    const response = await client.send({
+    // Spooled inside the retried call, so an export cut short half way is fetched again.
+    const response = await client.sendAndSpool({
       call: DLF_EXPORT_CONNECTIONS_CALL,
       method: 'POST',
       url: `${config.endpoint}/v1/${encodeURIComponent(config.projectId)}/connections/export`,
       headers: config.workspace ? { workspace: config.workspace } : {},
       expect: 'zip',
       signal: ctx.signal,
+      // A POST only by the vendor's choice: the export reads the workspace and changes nothing.
+      idempotent: true,
     });
     ctx.progress({ callsDone: 1 });
     yield {

@@ -1,0 +1,12 @@
+export * from './dataservice-api.js';
+export { parseDataServiceApi } from './dataservice-api-schema.js';
+export * from './dataservice-state.js';
+export { ExportRateLimiter } from './export-rate-limiter.js';
+export { generateDataServiceApis, DATASERVICE_APIS_PER_SCALE, type GenerateApisOptions } from './api-generator.js';
+export { seedDataService } from './seed-dataservice.js';
+export { matchesExportFilter, parseExportFilter, type ExportFilter } from './export-filter.js';
+export { SHEET_NAMES, sheetColumns, headerOf, chinaTime, APIS_PER_WORKBOOK, DATASERVICE_EXPORT_FILE_NAME, workbookEntryName, type ColumnSpec } from './workbook-layout.js';
+export { renderExportTemplates, stampExportWorkbooks, zipWorkbooks } from './export-archive.js';
+export { DataServiceErrors } from './dataservice-errors.js';
+export { DATASERVICE_EXPORT_ROUTE } from './export-route.js';
+export { DATASERVICE_IMPORT_ROUTE, MAX_IMPORT_FILE_BYTES } from './import-route.js';

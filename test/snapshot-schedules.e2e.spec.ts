@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { AppSettings } from '../apps/apivault/src/config/app-settings.js';
+import { createCliContext, createHttpApp } from '../apps/apivault/src/core/bootstrap.js';
+import { createLogger } from '../apps/apivault/src/logging/logger.js';
+import { SNAPSHOT_JOB, SnapshotScheduler, VERIFY_JOB } from '../apps/apivault/src/snapshots/snapshot-scheduler.js';
+import { DEFAULT_SNAPSHOT_SETTINGS, type SnapshotSettings } from '../apps/apivault/src/snapshots/snapshot-settings.js';
+import { SnapshotService } from '../apps/apivault/src/snapshots/snapshot.service.js';
+
+/** The snapshot and verification schedules start in the daemon only, and only when configured. */
+describe('snapshot and verification schedules', () => {
+  let dataDir: string;
+  const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
+
+  function settings(snapshots?: SnapshotSettings): AppSettings {
+    return {
+      production: false,
+      dataDir,
+      tmpDir: path.join(dataDir, 'tmp'),
+      http: { host: '127.0.0.1', port: 0 },
+      database: { type: 'pglite', dataDir: 'memory://' },
+      archive: { type: 'filesystem', root: path.join(dataDir, 'archive') },
+      logLevel: 'silent',
+      guard: { maxRemovedShare: 0.5 },
+      snapshots,
+    };
+  }
+
+  const configured: SnapshotSettings = { ...DEFAULT_SNAPSHOT_SETTINGS, snapshotCron: '0 2 * * *', verifyCron: '30 3 * * *', verifySamplePercent: 50 };
+  const jobs = (app: INestApplicationContext) => [...app.get(SchedulerRegistry).getCronJobs().keys()].sort();
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'apivault-schedules-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('registers both cron jobs in the daemon when configured, and their ticks snapshot and verify', async () => {
+    const app = await createHttpApp({ settings: settings(configured), logger, shutdownHooks: false });
+    try {
+      await app.init();
+      expect(jobs(app)).toEqual([SNAPSHOT_JOB, VERIFY_JOB]);
+      const job = app.get(SchedulerRegistry).getCronJob(SNAPSHOT_JOB);
+      expect(job.isActive).toBe(true);
+      expect(job.cronTime.source).toBe('0 2 * * *');
+
+      await app.get(SnapshotScheduler).snapshotTick();
+      const [taken] = (await app.get(SnapshotService).list({ limit: 5 })).items;
+      expect(taken).toMatchObject({ trigger: 'schedule', status: 'sealed', scopeId: 'all' });
+
+      await app.get(SnapshotScheduler).verifyTick();
+      expect((await app.get(SnapshotService).get(taken!.id)).lastVerification).toMatchObject({ ok: true, trigger: 'schedule', sample: { percent: 50 } });
+    } finally {
+      await app.close();
+    }
+    // Closing the app stops and removes the jobs: no timer outlives it.
+    expect(app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
+  });
+
+  it('starts no timer in the daemon when nothing is configured', async () => {
+    const app = await createHttpApp({ settings: settings(), logger, shutdownHooks: false });
+    try {
+      await app.init();
+      expect(jobs(app)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('starts no timer in a CLI context, even when configured', async () => {
+    const ctx = await createCliContext({ settings: settings(configured), logger });
+    try {
+      await ctx.init();
+      expect(jobs(ctx)).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
