@@ -1,5 +1,6 @@
 import type { CatalogEntry, EntryKind, JsonObject } from '#catalog-model';
-import { huaweiRequestAuthorizer, type VendorCredential } from '#cloud-auth';
+import type { VendorCredential } from '#cloud-auth';
+import { huaweiCallAuthorizer } from '../huawei-call-authorizer.js';
 import { readZipEntries } from '../archive-formats/safe-zip-reader.js';
 import { printableEntryName } from '../archive-formats/zip-entry-name.js';
 import { parseConnectorConfig } from '../connector-config.js';
@@ -41,7 +42,7 @@ export class DlfConnectionsConnector implements Connector<DlfConnectionsConfig> 
   async *fetch(config: DlfConnectionsConfig, ctx: ConnectorContext): AsyncIterable<RawArtifact> {
     const credential = requireCredential(ctx.credential);
     const client = new VendorHttpClient({
-      authorize: huaweiRequestAuthorizer(credential),
+      authorize: huaweiCallAuthorizer(credential),
       timeoutMs: config.timeoutMs,
       logger: ctx.logger,
       rateLimitKey: vendorRateLimitKey('huawei.dataarts.dlf', config.endpoint),
