@@ -159,10 +159,10 @@ describe.each(testDatabaseTargets)('DataArts DataService backed up end to end ($
     const before = await catalogCounts();
     sim.faults.inject('corrupt-workbook', { route: 'dataservice.export' });
     const run = await backup();
-    // The export is the source's one part (its workspace): it failed, so the run is not a success
-    // and nothing in the catalog moves, no API is taken for deleted.
-    expect(run.status).toBe('partial');
-    expect(run.error).toMatchObject({ code: 'PARTIAL' });
+    // The export is the source's one part (its workspace): it failed, so nothing of the source was
+    // backed up: the run failed, nothing in the catalog moves, no API is taken for deleted.
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ stage: 'parse', code: 'BAD_WORKBOOK' });
     expect(run.error.parts).toEqual([
       expect.objectContaining({
         scope: `workspace:${WORKSPACE}`,

@@ -107,6 +107,8 @@ async function main(): Promise<void> {
       dlfWorkspaces: sim.dlf.workspaces(),
       dataServiceWorkspaces: sim.dataService.workspaces(),
       apigInstanceId: sim.apig.instanceId,
+      romaInstanceId: sim.roma.instanceId,
+      projectName: sim.projectName,
       accessKeyId: sim.credentials.accessKeyId,
       secretAccessKey: sim.credentials.secretAccessKey,
       token: sim.credentials.token,

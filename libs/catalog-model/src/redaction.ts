@@ -26,7 +26,19 @@ function fieldWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/** Field names repeat across every row of an export: classify each name once. */
+const secretFieldNameCache = new Map<string, boolean>();
+
 export function isSecretFieldName(name: string): boolean {
+  let secret = secretFieldNameCache.get(name);
+  if (secret === undefined) {
+    secret = classifyFieldName(name);
+    if (secretFieldNameCache.size < 10_000) secretFieldNameCache.set(name, secret);
+  }
+  return secret;
+}
+
+function classifyFieldName(name: string): boolean {
   const words = fieldWords(name);
   if (words.some((w) => SECRET_WORDS.has(w))) return true;
   const last = words.at(-1);

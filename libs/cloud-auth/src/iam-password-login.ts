@@ -122,7 +122,8 @@ export async function loginWithPassword(credential: HuaweiPasswordCredential, op
     const { vendorCode, message } = iamErrorOf(text);
     const refused = response.status === 401 || response.status === 403 ? ' (wrong domain, user name or password, or the user may not use this project)' : '';
     throw new IamLoginError(
-      `IAM refused the login of ${subject}: ${response.status}${vendorCode ? ` ${vendorCode}` : ''}${message ? `: ${message}` : ''}${refused}`,
+      // Keystone's code is the status again: say it once.
+      `IAM refused the login of ${subject}: ${response.status}${vendorCode && vendorCode !== String(response.status) ? ` ${vendorCode}` : ''}${message ? `: ${message}` : ''}${refused}`,
       {
         status: response.status,
         vendorCode,

@@ -160,12 +160,15 @@ export class BackupService {
       Object.assign(stats, written);
       await progress.close();
       stats.durationMs = Date.now() - started;
-      const partial = coverage.hasFailures();
+      const statsJson = toJson({ ...stats, coverage: parts });
       const outcome = held
-        ? { status: 'held' as const, stats: toJson({ ...stats, coverage: parts }), error: toJson({ stage: 'guard', code: 'GUARD_HELD', message: `${held.reason}; apply or discard it (apivault runs apply|discard ${run.id})`, ...held }) }
-        : partial
-          ? { status: 'partial' as const, stats: toJson({ ...stats, coverage: parts }), error: toJson(partialFailure(parts)) }
-          : { status: 'succeeded' as const, stats: toJson({ ...stats, coverage: parts }) };
+        ? { status: 'held' as const, stats: statsJson, error: toJson({ stage: 'guard', code: 'GUARD_HELD', message: `${held.reason}; apply or discard it (apivault runs apply|discard ${run.id})`, ...held }) }
+        : !coverage.hasFailures()
+          ? { status: 'succeeded' as const, stats: statsJson }
+          : coverage.allFailed() && entries.size === 0
+            ? // Nothing of the source was backed up: the run failed, with the first part's reason.
+              { status: 'failed' as const, stats: statsJson, error: toJson({ ...parts[0]!.failure!, parts: partialFailure(parts).parts }) }
+            : { status: 'partial' as const, stats: statsJson, error: toJson(partialFailure(parts)) };
       const finished = await this.runs.finish(run.id, outcome);
       logger.info({ status: finished.status, stats }, 'run finished');
       return finished;

@@ -62,4 +62,10 @@ export class RunCoverage {
   hasFailures(): boolean {
     return [...this.parts.values()].some((p) => p.failure !== null);
   }
+
+  /** Every part the run knows of failed: nothing of the source was backed up. */
+  allFailed(): boolean {
+    const parts = [...this.parts.values()];
+    return parts.length > 0 && parts.every((p) => p.failure !== null);
+  }
 }

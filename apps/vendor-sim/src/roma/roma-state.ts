@@ -40,6 +40,11 @@ export class RomaState {
   private readonly appsById = new Map<string, RomaApp>();
   private readonly signaturesById = new Map<string, SignatureKey>();
   private readonly apisById = new Map<string, LiveDataApi>();
+  /** Unique keys -> id: names of apps, signature keys and backends, backends' method + path. */
+  private readonly appIdByName = new Map<string, string>();
+  private readonly signatureIdByName = new Map<string, string>();
+  private readonly apiIdByName = new Map<string, string>();
+  private readonly apiIdByRoute = new Map<string, string>();
   private edits = 0;
   /** The export's size cap; tests lower it to see an export cut short. */
   exportMaxBytes = ROMA_EXPORT_MAX_BYTES;
@@ -65,16 +70,22 @@ export class RomaState {
     for (const field of ['id', 'name', 'appKey', 'appSecret'] as const) {
       if (typeof app[field] !== 'string' || app[field] === '') throw new TypeError(`app ${field} must be a non-empty string`);
     }
-    const sameName = [...this.appsById.values()].find((other) => other.name === app.name && other.id !== app.id);
-    if (sameName) throw new TypeError(`an app named "${app.name}" exists already (${sameName.id})`);
+    const sameName = this.appIdByName.get(app.name);
+    if (sameName !== undefined && sameName !== app.id) throw new TypeError(`an app named "${app.name}" exists already (${sameName})`);
+    const previous = this.appsById.get(app.id);
+    if (previous) this.appIdByName.delete(previous.name);
     this.appsById.set(app.id, copy(app));
+    this.appIdByName.set(app.name, app.id);
     this.edits++;
   }
 
   /** Removes the app and its custom backends (the console refuses while backends remain; tests need not bother). */
   removeApp(id: string): boolean {
-    if (!this.appsById.delete(id)) return false;
-    for (const api of [...this.apisById.values()]) if (api.appId === id) this.apisById.delete(api.id);
+    const app = this.appsById.get(id);
+    if (!app) return false;
+    this.appsById.delete(id);
+    this.appIdByName.delete(app.name);
+    for (const api of [...this.apisById.values()]) if (api.appId === id) this.forgetApi(api);
     this.edits++;
     return true;
   }
@@ -92,9 +103,12 @@ export class RomaState {
     for (const field of ['id', 'name', 'key', 'secret'] as const) {
       if (typeof signature[field] !== 'string' || signature[field] === '') throw new TypeError(`signature ${field} must be a non-empty string`);
     }
-    const sameName = [...this.signaturesById.values()].find((other) => other.name === signature.name && other.id !== signature.id);
-    if (sameName) throw new TypeError(`a signature key named "${signature.name}" exists already`);
+    const sameName = this.signatureIdByName.get(signature.name);
+    if (sameName !== undefined && sameName !== signature.id) throw new TypeError(`a signature key named "${signature.name}" exists already`);
+    const previous = this.signaturesById.get(signature.id);
+    if (previous) this.signatureIdByName.delete(previous.name);
     this.signaturesById.set(signature.id, copy(signature));
+    this.signatureIdByName.set(signature.name, signature.id);
     this.edits++;
   }
 
@@ -119,12 +133,15 @@ export class RomaState {
     assertValidApi(api);
     if (!this.appsById.has(api.appId)) throw new TypeError(`unknown app ${api.appId}`);
     if (api.signatureId !== null && !this.signaturesById.has(api.signatureId)) throw new TypeError(`unknown signature key ${api.signatureId}`);
-    for (const other of this.apisById.values()) {
-      if (other.id === api.id) continue;
-      if (other.name === api.name) throw new TypeError(`a backend named "${api.name}" exists already (${other.id})`);
-      if (other.method === api.method && other.path === api.path) throw new TypeError(`${api.method} ${api.path} exists already (${other.id})`);
-    }
+    const sameName = this.apiIdByName.get(api.name);
+    if (sameName !== undefined && sameName !== api.id) throw new TypeError(`a backend named "${api.name}" exists already (${sameName})`);
+    const sameRoute = this.apiIdByRoute.get(routeOf(api));
+    if (sameRoute !== undefined && sameRoute !== api.id) throw new TypeError(`${routeOf(api)} exists already (${sameRoute})`);
+    const previous = this.apisById.get(api.id);
+    if (previous) this.forgetApi(previous);
     this.apisById.set(api.id, copy(api));
+    this.apiIdByName.set(api.name, api.id);
+    this.apiIdByRoute.set(routeOf(api), api.id);
     this.edits++;
   }
 
@@ -138,14 +155,26 @@ export class RomaState {
   }
 
   removeApi(id: string): boolean {
-    const removed = this.apisById.delete(id);
-    if (removed) this.edits++;
-    return removed;
+    const api = this.apisById.get(id);
+    if (!api) return false;
+    this.forgetApi(api);
+    this.edits++;
+    return true;
+  }
+
+  private forgetApi(api: LiveDataApi): void {
+    this.apisById.delete(api.id);
+    this.apiIdByName.delete(api.name);
+    this.apiIdByRoute.delete(routeOf(api));
   }
 
   counts(): { apps: number; signatures: number; apis: number } {
     return { apps: this.appsById.size, signatures: this.signaturesById.size, apis: this.apisById.size };
   }
+}
+
+function routeOf(api: Pick<LiveDataApi, 'method' | 'path'>): string {
+  return `${api.method} ${api.path}`;
 }
 
 function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {

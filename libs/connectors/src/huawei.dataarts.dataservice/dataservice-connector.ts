@@ -1,5 +1,6 @@
 import type { CatalogEntry, EntryKind } from '#catalog-model';
-import { huaweiRequestAuthorizer, type VendorCredential } from '#cloud-auth';
+import type { VendorCredential } from '#cloud-auth';
+import { huaweiCallAuthorizer } from '../huawei-call-authorizer.js';
 import { resolveZipLimits } from '../archive-formats/zip-limits.js';
 import { readZipEntries } from '../archive-formats/safe-zip-reader.js';
 import { printableEntryName } from '../archive-formats/zip-entry-name.js';
@@ -49,7 +50,7 @@ export class DataServiceConnector implements Connector<DataServiceConfig> {
   async *fetch(config: DataServiceConfig, ctx: ConnectorContext): AsyncIterable<RawArtifact> {
     const credential = requireCredential(ctx.credential);
     const client = new VendorHttpClient({
-      authorize: huaweiRequestAuthorizer(credential),
+      authorize: huaweiCallAuthorizer(credential),
       timeoutMs: config.timeoutMs,
       logger: ctx.logger,
       rateLimitKey: vendorRateLimitKey(DATASERVICE_KIND, config.endpoint),

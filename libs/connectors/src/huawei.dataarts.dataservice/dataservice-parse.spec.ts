@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { TempFiles, withDeclaredUncompressedSize, zipOf } from '../test/zip-fixtures.js';
 import { DataServiceConnector } from './dataservice-connector.js';
 import type { DataServiceConfig } from './dataservice-config.js';
-import { artifactOf, testContext, xlsxOf } from './test/dataservice-fixtures.js';
+import { artifactOf, streamedXlsxOf, testContext, xlsxOf } from './test/dataservice-fixtures.js';
 
 const connector = new DataServiceConnector();
 const temp = new TempFiles();
@@ -196,6 +196,26 @@ describe('DataServiceConnector.parse', () => {
     const xlsx = await xlsxOf([{ name: 'x', rows: [['API ID', 'API Name', 'Created'], ['7'.repeat(32), 'odd_time', 'last Tuesday']] }]);
     const [entry] = await parse({ 'x.xlsx': xlsx });
     expect(entry.document).toMatchObject({ createdAt: null, vendorExtras: { create_time_text: 'last Tuesday' } });
+  });
+
+  it('reads a workbook whose workbook part comes last, as streaming writers order it (exceljs/unzipper early-end race)', async () => {
+    // One sheet per API type, as the export has: with several sheets buffered by exceljs, its
+    // unzipper's early 'end' used to drop xl/workbook.xml (sheet names lost, or a crash).
+    const types = ['Configuration', 'Script', 'MyBatis', 'Groovy', 'Registered', 'Orchestrated'];
+    const xlsx = await streamedXlsxOf(
+      types.map((type, i) => ({ name: `${type} APIs`, rows: [['API ID', 'API Name'], [String(i).repeat(32), `${type.toLowerCase()}_api`]] })),
+    );
+    expect(Object.keys(unzipSync(new Uint8Array(xlsx))).at(-1)).toBe('xl/workbook.xml');
+    const entries = await parse({ 'DataService_APIs_001.xlsx': xlsx });
+    expect(entries.map((e) => e.origin.locator)).toEqual(types.map((type) => `DataService_APIs_001.xlsx#${type} APIs!2`));
+    expect(entries.map((e) => (e.document.vendorExtras as Record<string, unknown>).api_type)).toEqual([
+      'API_SPECIFIC_TYPE_CONFIGURATION',
+      'API_SPECIFIC_TYPE_SCRIPT',
+      'API_SPECIFIC_TYPE_MYBATIS',
+      'API_SPECIFIC_TYPE_GROOVY',
+      'API_SPECIFIC_TYPE_REGISTER',
+      'API_SPECIFIC_TYPE_ORCHESTRATE',
+    ]);
   });
 
   describe('refuses, naming the entry', () => {

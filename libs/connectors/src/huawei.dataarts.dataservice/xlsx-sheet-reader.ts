@@ -53,6 +53,28 @@ function plainCell(value: ExcelJS.CellValue): CellValue {
 }
 
 /**
+ * Works around a race in the unzipper exceljs embeds (0.10): its parser emits 'end' as soon as
+ * its *input* has ended, while it may still be parsing the last entries from its buffer. When a
+ * whole workbook arrives at once (a small one, read from a local file), exceljs stops at that
+ * early 'end' and silently drops the last parts: `xl/workbook.xml`, which streaming writers put
+ * last (sheet names lost), or a sheet. So the early 'end' is held back; the parser ends for real
+ * (push(null), after its last entry) when it reaches the end of the central directory, and
+ * fails with FILE_ENDED when the input stops before that.
+ */
+function holdUnzipperEndUntilParsed(feed: PassThrough): void {
+  const pipe = feed.pipe.bind(feed);
+  feed.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+    const parser = destination as unknown as Readable;
+    const emit = parser.emit.bind(parser);
+    parser.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event === 'end' && !parser.readableEnded) return false;
+      return emit(event, ...args);
+    }) as typeof parser.emit;
+    return pipe(destination, options);
+  };
+}
+
+/**
  * Reads an `.xlsx` from a stream, sheet by sheet and row by row, with exceljs's streaming reader
  * (memory stays flat whatever the workbook size). It refuses, as ArtifactFormatError
  * `BAD_WORKBOOK` naming the entry, what exceljs alone would let through or hang on: a stream
@@ -74,6 +96,7 @@ export async function* readXlsxSheets(source: Readable, where: XlsxLocation): As
     feed.end();
   });
   source.pipe(feed);
+  holdUnzipperEndUntilParsed(feed);
 
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(feed, {
     sharedStrings: 'cache',

@@ -21,6 +21,11 @@ const appsPageSchema = z.object({
 
 const countSchema = z.object({ total: z.number().int().min(0) });
 
+const liveDataPageSchema = z.object({
+  total: z.number().int().min(0),
+  apis: z.array(z.object({ id: z.string().min(1), roma_app_id: z.string() })),
+});
+
 async function getJson<Schema extends z.ZodType>(client: VendorHttpClient, call: string, url: string, schema: Schema, signal: AbortSignal): Promise<z.output<Schema>> {
   const response = await client.fetchBuffered({ call, method: 'GET', url, expect: 'json', signal });
   let parsed: unknown;
@@ -59,6 +64,33 @@ export async function listRomaApps(client: VendorHttpClient, instanceUrl: string
     offset += page.apps.length;
   }
   return { apps: [...apps.values()], calls };
+}
+
+/**
+ * How many custom backends the vendor says each application holds, from one paged listing of
+ * the whole instance (ListLiveDataApiV2, 500 a page, grouped by `roma_app_id`): far fewer calls
+ * than one count per application when every application is backed up.
+ */
+export async function countLiveDataApisByApp(
+  client: VendorHttpClient,
+  instanceUrl: string,
+  signal: AbortSignal,
+): Promise<{ counts: Map<string, number>; calls: number }> {
+  const appOf = new Map<string, string>();
+  let calls = 0;
+  let total = Infinity;
+  let offset = 0;
+  while (offset < total) {
+    const page = await getJson(client, ROMA_LIST_LIVEDATA_APIS_CALL, `${instanceUrl}/livedata-apis?offset=${offset}&limit=${PAGE_LIMIT}`, liveDataPageSchema, signal);
+    calls++;
+    total = page.total;
+    for (const api of page.apis) appOf.set(api.id, api.roma_app_id);
+    if (page.apis.length === 0) break;
+    offset += page.apis.length;
+  }
+  const counts = new Map<string, number>();
+  for (const appId of appOf.values()) counts.set(appId, (counts.get(appId) ?? 0) + 1);
+  return { counts, calls };
 }
 
 /**

@@ -11,7 +11,7 @@ import { vendorRateLimitKey, type RateLimit } from '../http/vendor-rate-limiter.
 import { liveDataApiDocument, signatureSecretsIn, SWAGGER_METHODS } from './livedata-api-document.js';
 import { readLiveDataExport } from './livedata-export-file.js';
 import { romaLiveDataConfigSchema, romaLiveDataLimitsSchema, type RomaLiveDataConfig } from './roma-livedata-config.js';
-import { countLiveDataApis, listRomaApps, type RomaAppRef } from './roma-listings.js';
+import { countLiveDataApis, countLiveDataApisByApp, listRomaApps, type RomaAppRef } from './roma-listings.js';
 
 export const ROMA_LIVEDATA_KIND = 'huawei.roma.livedata';
 export const ROMA_EXPORT_LIVEDATA_CALL = 'POST /v2/{project_id}/apic/instances/{instance_id}/openapi/livedata-apis/export';
@@ -41,9 +41,10 @@ export class RomaLiveDataConnector implements Connector<RomaLiveDataConfig> {
   }
 
   /**
-   * Lists the applications, then per application: how many backends the vendor says it holds
-   * (`ctx.expect`), and its export. One application failing is that part failing; a refused
-   * credential fails the run.
+   * Lists the applications and how many backends the vendor says each holds (`ctx.expect`):
+   * one listing of the instance when every application is backed up, one count per configured
+   * application otherwise. Then one export per application. One application failing is that part
+   * failing; a refused credential fails the run.
    */
   async *fetch(config: RomaLiveDataConfig, ctx: ConnectorContext): AsyncIterable<RawArtifact> {
     const client = new VendorHttpClient({
@@ -60,7 +61,13 @@ export class RomaLiveDataConnector implements Connector<RomaLiveDataConfig> {
     let callsDone = listed.calls;
     const wanted = config.apps ?? listed.apps.map((app) => app.id);
     const byId = new Map(listed.apps.map((app) => [app.id, app]));
-    ctx.progress({ callsPlanned: callsDone + 2 * wanted.length, callsDone });
+    let counts: Map<string, number> | undefined;
+    if (!config.apps) {
+      const counted = await countLiveDataApisByApp(client, instanceUrl, ctx.signal);
+      counts = counted.counts;
+      callsDone += counted.calls;
+    }
+    ctx.progress({ callsPlanned: callsDone + (counts ? 1 : 2) * wanted.length, callsDone });
 
     for (const appId of wanted) {
       const scope = romaAppScope(appId);
@@ -73,8 +80,12 @@ export class RomaLiveDataConnector implements Connector<RomaLiveDataConfig> {
       }
       let artifact: RawArtifact;
       try {
-        ctx.expect(scope, await countLiveDataApis(client, instanceUrl, app.id, ctx.signal));
-        ctx.progress({ callsDone: ++callsDone });
+        if (counts) {
+          ctx.expect(scope, counts.get(app.id) ?? 0);
+        } else {
+          ctx.expect(scope, await countLiveDataApis(client, instanceUrl, app.id, ctx.signal));
+          ctx.progress({ callsDone: ++callsDone });
+        }
         artifact = await this.exportApp(client, instanceUrl, app, config, ctx);
         ctx.progress({ callsDone: ++callsDone });
       } catch (error) {
@@ -115,7 +126,6 @@ export class RomaLiveDataConnector implements Connector<RomaLiveDataConfig> {
     const limits = romaLiveDataLimitsSchema.parse(config.limits ?? {});
     const document = await readLiveDataExport(artifact, limits);
     const appName = typeof artifact.meta?.appName === 'string' ? artifact.meta.appName : null;
-    let parsed = 0;
     for (const [path, item] of Object.entries(document.paths as JsonObject)) {
       if (!isJsonObject(item)) continue;
       for (const method of SWAGGER_METHODS) {
@@ -133,7 +143,6 @@ export class RomaLiveDataConnector implements Connector<RomaLiveDataConfig> {
         const { document: redacted, redactedPaths } = ctx.redactor.redactDocument(api);
         const externalId = `${method.toUpperCase()} ${path}`;
         assertNoSecretLeft(redacted, signatureSecretsIn(api), artifact, externalId);
-        parsed++;
         yield {
           kind: 'api',
           externalId,
@@ -145,7 +154,6 @@ export class RomaLiveDataConnector implements Connector<RomaLiveDataConfig> {
         };
       }
     }
-    ctx.progress({ itemsParsed: parsed });
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { SecretRedactor } from '#catalog-model';
@@ -49,6 +49,24 @@ export async function xlsxOf(sheets: { name: string; rows: unknown[][] }[]): Pro
     for (const row of rows) sheet.addRow(row);
   }
   return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * The same with exceljs's streaming writer, as vendor-sim and large exporters write: inline
+ * strings, no styles, and `xl/workbook.xml` as the last part of the zip.
+ */
+export async function streamedXlsxOf(sheets: { name: string; rows: unknown[][] }[]): Promise<Buffer> {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: false });
+  for (const { name, rows } of sheets) {
+    const sheet = workbook.addWorksheet(name);
+    for (const row of rows) sheet.addRow(row).commit();
+    sheet.commit();
+  }
+  await workbook.commit();
+  return Buffer.concat(chunks);
 }
 
 /** An export zip written to a temp file, as the run engine hands it to parse. */
