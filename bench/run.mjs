@@ -3,7 +3,7 @@
 // Pass-through options (e.g. `npm run bench -- --items 10000`) go to each benchmark.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['search-bench.mjs'];
+const benches = ['search-bench.mjs', 'api-load.mjs'];
 let failed = false;
 for (const bench of benches) {
   console.log(`\n== ${bench}`);

@@ -13,7 +13,7 @@ import type { SnapshotManifest } from '../apps/apivault/src/snapshots/snapshot-m
 import type { SnapshotVerification } from '../apps/apivault/src/snapshots/snapshot-verifier.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { authHeaders, getJson, postJson, requestJson, startTestApp, type TestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
 const SCRIPT = path.resolve('scripts/verify-snapshot.mjs');
@@ -124,6 +124,7 @@ describe.each(testDatabaseTargets)('compliance snapshots over a DLF backup ($nam
     // Canonical bytes, signed with the key the API publishes.
     const bytes = await archive.readSealed(first.files['manifest.json'].key);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(first.manifestSha256);
+    // Public: an auditor needs no token to fetch the key that checks every signature.
     const pem = await fetch(`${t.url}/api/v1/snapshots/public-key`);
     expect(pem.headers.get('content-type')).toContain('application/x-pem-file');
     const key = createPublicKey(await pem.text());
@@ -263,7 +264,7 @@ describe.each(testDatabaseTargets)('compliance snapshots over a DLF backup ($nam
     });
     expect(evidence.sources[0]).toMatchObject({ name: 'dlf', lastRun: { status: 'succeeded' } });
     expect(evidence.howToVerify.commands[0]).toBe('openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in manifest.json -sigfile manifest.sig');
-    const html = await fetch(`${t.url}/api/v1/snapshots/${third.id}/files/evidence.html`);
+    const html = await fetch(`${t.url}/api/v1/snapshots/${third.id}/files/evidence.html`, { headers: authHeaders(t.url) });
     expect(html.headers.get('content-type')).toContain('text/html');
     const page = await html.text();
     expect(page).toContain(third.id);
@@ -310,9 +311,11 @@ describe.each(testDatabaseTargets)('compliance snapshots over a DLF backup ($nam
 
   it('prunes by retention: dry run first, then deletes the sealed files outside the policy; the chain stays checkable', async () => {
     const policy = { keepLast: 1, keepHourly: 0, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0, minAgeHours: 0 };
-    const set = await fetch(`${t.url}/api/v1/snapshots/scopes/all/retention`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(policy) });
+    const set = await requestJson('PUT', `${t.url}/api/v1/snapshots/scopes/all/retention`, policy);
     expect(set.status).toBe(200);
-    expect(((await set.json()) as { policy: unknown }).policy).toEqual(policy);
+    expect(set.body.policy).toEqual(policy);
+    const viewer = await t.createToken('viewer');
+    expect((await postJson(`${t.url}/api/v1/snapshots/prune`, undefined, { token: viewer })).status).toBe(403);
 
     const dry = await postJson(`${t.url}/api/v1/snapshots/prune`);
     expect(dry.status).toBe(200);
@@ -327,8 +330,13 @@ describe.each(testDatabaseTargets)('compliance snapshots over a DLF backup ($nam
       for (const file of Object.values<any>(s.files)) expect(await archive.exists(file.key)).toBe(false);
       expect((await getJson(`${t.url}/api/v1/snapshots/${s.id}`)).body).toMatchObject({ status: 'pruned', prunedAt: expect.any(String) });
     }
+    const deletedKeys = [...Object.values<any>(first.files), ...Object.values<any>(second.files)].map((f) => f.key).sort();
     const deletions = t.logs.map((l) => JSON.parse(l)).filter((l) => l.event === 'snapshot.file.deleted');
-    expect(deletions.map((l) => l.key).sort()).toEqual([...Object.values<any>(first.files), ...Object.values<any>(second.files)].map((f) => f.key).sort());
+    expect(deletions.map((l) => l.key).sort()).toEqual(deletedKeys);
+    // Every deletion is an audit event of its own, in the name of the token that asked.
+    const audited = await t.db.prisma.auditEvent.findMany({ where: { route: 'snapshots.prune' } });
+    expect(audited.map((e) => e.path).sort()).toEqual(deletedKeys);
+    expect(audited.every((e) => e.actor === 'test-admin' && e.method === 'DELETE')).toBe(true);
     // The raw export is still referenced by the catalog versions: never collected.
     expect(applied.body.garbage.objects).toEqual([]);
     expect(await archive.has(firstRun.artifacts[0].sha256)).toBe(true);

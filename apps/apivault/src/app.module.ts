@@ -115,7 +115,9 @@ export class AppModule {
           provide: ARCHIVE_STORE,
           useFactory: (masterKey: MasterKey) => {
             // Raw exports are encrypted at rest under a data key per object, wrapped by the master key.
-            const cipher = settings.archiveEncryption === 'none' ? undefined : new EnvelopeObjectCipher(masterKey);
+            // Objects are write-once and keep the key they were written with: previous keys read them.
+            const previous = loadPreviousMasterKeys({ oldKeyFile: settings.oldMasterKeyFile });
+            const cipher = settings.archiveEncryption === 'none' ? undefined : new EnvelopeObjectCipher(masterKey, { previous });
             const store = createArchiveStore(settings.archive, { cipher });
             logger.info({ archive: store.description, encryption: store.encryption }, 'archive store ready');
             return store;

@@ -70,11 +70,24 @@ describe('archiveConfigFromEnv', () => {
     [{ ...s3, APIVAULT_S3_PREFIX: 'a/../b' }, 'APIVAULT_S3_PREFIX', /segments starting with "."/],
     [{ ...s3, APIVAULT_S3_ACCESS_KEY_ID: 'AKID' }, 'APIVAULT_S3_SECRET_ACCESS_KEY', /required when APIVAULT_S3_ACCESS_KEY_ID/],
     [{ ...s3, APIVAULT_S3_SECRET_ACCESS_KEY: 'secret' }, 'APIVAULT_S3_ACCESS_KEY_ID', /required when/],
+    [{ ...s3, APIVAULT_S3_OBJECT_LOCK_MODE: 'forever' }, 'APIVAULT_S3_OBJECT_LOCK_MODE', /one of compliance, governance/],
+    [{ ...s3, APIVAULT_S3_OBJECT_LOCK_MODE: 'compliance' }, 'APIVAULT_S3_OBJECT_LOCK_DAYS', /required when APIVAULT_S3_OBJECT_LOCK_MODE/],
+    [{ ...s3, APIVAULT_S3_OBJECT_LOCK_DAYS: '30' }, 'APIVAULT_S3_OBJECT_LOCK_MODE', /required when APIVAULT_S3_OBJECT_LOCK_DAYS/],
+    [{ ...s3, APIVAULT_S3_OBJECT_LOCK_MODE: 'governance', APIVAULT_S3_OBJECT_LOCK_DAYS: '1.5' }, 'APIVAULT_S3_OBJECT_LOCK_DAYS', /whole number of days/],
   ])('names the variable at fault in %j', (env, variable, problem) => {
     const error = errorFor(env as Record<string, string>);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable} `)).toBe(true);
     expect(error.message).toMatch(problem);
+  });
+
+  it('reads the Object Lock retention for sealed snapshot files', () => {
+    expect(archiveConfigFromEnv({ ...s3, APIVAULT_S3_OBJECT_LOCK_MODE: 'Compliance', APIVAULT_S3_OBJECT_LOCK_DAYS: '2555' })).toEqual({
+      type: 's3',
+      bucket: 'apivault-archive',
+      region: 'us-east-1',
+      objectLock: { mode: 'COMPLIANCE', days: 2555 },
+    });
   });
 
   it('never echoes a secret in its errors', () => {

@@ -163,7 +163,9 @@ describe.each([filesystemKind(), s3Kind()])('ArchiveStore over $name', (kind) =>
     );
     expect(growth.samples).toBeGreaterThan(10);
     expect(growth.peakLiveBytes).toBeLessThan(24 * MiB);
-    expect(growth.retainedBytes).toBeLessThan(8 * MiB);
+    // Retained memory also holds what the SDK and jest keep warm (seen up to ~8 MiB on a busy
+    // machine); a body kept whole would retain 40 MiB, so 16 MiB still tells the two apart.
+    expect(growth.retainedBytes).toBeLessThan(16 * MiB);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LOGGER } from '../core/tokens.js';
@@ -13,7 +13,7 @@ const auditCursor = z.object({ id: z.string().regex(/^\d+$/) });
  * lets a reader of the trail see every call that came before its own.
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements BeforeApplicationShutdown {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -33,6 +33,11 @@ export class AuditService {
 
   async settled(): Promise<void> {
     await Promise.all([...this.pending]);
+  }
+
+  /** The last events are written before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
   }
 
   async list(filter: Omit<AuditEventFilter, 'beforeId'> & { cursor?: string }) {

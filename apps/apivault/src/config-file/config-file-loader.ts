@@ -22,6 +22,7 @@ export class ConfigFileError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
     super(`${file} is invalid:\n${problems.map((p) => `  ${path.basename(file)}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`);
     this.name = 'ConfigFileError';
   }
@@ -63,7 +64,7 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): LoadedC
 
 export function parseConfigText(file: string, text: string, { env = process.env, registry }: LoadOptions = {}): LoadedConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const at = (offset: number) => lines.linePos(offset);
   if (doc.errors.length > 0) {
     throw new ConfigFileError(file, doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, path: '', message: e.message.split('\n')[0]! })));
@@ -76,16 +77,20 @@ export function parseConfigText(file: string, text: string, { env = process.env,
   });
   if (problems.length > 0) throw new ConfigFileError(file, problems);
 
-  const result = apivaultConfigSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) throw new ConfigFileError(file, result.error.issues.flatMap((issue) => locateIssue(doc, issue, at)));
-  const config = result.data;
-
-  if (registry) {
-    config.sources.forEach((source, index) => {
+  const raw = (doc.toJS() ?? {}) as { sources?: unknown };
+  const result = apivaultConfigSchema.safeParse(raw);
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => locateIssue(doc, issue, at)));
+  // Connector checks run even when the rest of the file is wrong: every problem in one go.
+  if (registry && Array.isArray(raw.sources)) {
+    raw.sources.forEach((source: { kind?: unknown; config?: unknown } | null, index) => {
+      if (typeof source?.kind !== 'string' || typeof source.config !== 'object' || source.config === null) return;
       const problem = connectorProblem(registry, source.kind, source.config);
       if (problem) problems.push(locate(doc, ['sources', index, problem.field], problem.message, at));
     });
   }
+  if (!result.success || problems.length > 0) throw new ConfigFileError(file, problems);
+  const config = result.data;
+
   const environment = configEnvironmentOverlay(config);
   if (config.storage) {
     // The archive's own checks (bucket name, endpoint, prefix...), pointed back at the file.

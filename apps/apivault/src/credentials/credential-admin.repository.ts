@@ -4,7 +4,7 @@ export type ManagedCredentialRecord = Prisma.CredentialGetPayload<{ include: { s
 
 const withUse = { settings: true, sources: { select: { id: true, name: true }, orderBy: { name: 'asc' } } } as const;
 
-/** The admin side of credentials: pages, deletion, who manages them, key rotation. */
+/** The admin side of credentials: pages, deletion, who manages them. */
 export class CredentialAdminRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -35,10 +35,5 @@ export class CredentialAdminRepository {
 
   async delete(id: string): Promise<void> {
     await this.prisma.credential.delete({ where: { id } });
-  }
-
-  /** Every sealed secret, for re-encryption under a new master key. */
-  allSealed() {
-    return this.prisma.credential.findMany({ select: { id: true, name: true, keyId: true, ciphertext: true }, orderBy: { name: 'asc' } });
   }
 }

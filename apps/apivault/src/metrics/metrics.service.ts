@@ -43,6 +43,8 @@ export class MetricsService {
   constructor(private readonly metrics: MetricsRepository) {
     const registers = [this.registry];
     const repository = this.metrics;
+    // Items and bytes come from one query; both gauges of a scrape share its answer.
+    const volumes = sharedWithin(1000, () => repository.sourceVolumes());
 
     new Gauge({
       name: 'apivault_runs',
@@ -62,8 +64,7 @@ export class MetricsService {
       registers,
       async collect() {
         this.reset();
-        const rows = await repository.sourceVolumes();
-        for (const row of rows) this.set({ source: row.source }, row.items);
+        for (const row of await volumes()) this.set({ source: row.source }, row.items);
       },
     });
     new Gauge({
@@ -73,7 +74,7 @@ export class MetricsService {
       registers,
       async collect() {
         this.reset();
-        for (const row of await repository.sourceVolumes()) this.set({ source: row.source }, row.bytes);
+        for (const row of await volumes()) this.set({ source: row.source }, row.bytes);
       },
     });
     new Counter({
@@ -110,4 +111,13 @@ export class MetricsService {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** The same pending or recent answer for calls within `ms` of the first. */
+function sharedWithin<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > ms) cached = { at: Date.now(), value: load() };
+    return cached.value;
+  };
 }

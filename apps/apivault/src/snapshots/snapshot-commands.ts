@@ -97,7 +97,7 @@ export function registerSnapshotCommands(program: Command, withContext: WithCont
     .action(async (opts: { dryRun?: boolean; apply?: boolean; json?: boolean }) => {
       if (opts.dryRun && opts.apply) throw new Error('--dry-run and --apply exclude each other');
       await withContext(async (ctx) => {
-        const result = await ctx.get(SnapshotPrunerService).prune({ dryRun: !opts.apply });
+        const result = await ctx.get(SnapshotPrunerService).prune({ dryRun: !opts.apply, actor: { name: 'cli' } });
         if (opts.json) return printJson(result);
         const verb = result.dryRun ? 'would delete' : 'deleted';
         for (const scope of result.scopes) {

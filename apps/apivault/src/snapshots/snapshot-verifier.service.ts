@@ -43,6 +43,7 @@ export interface VerifyOptions {
 }
 
 const VERIFY_CONCURRENCY = 4;
+const ITEM_BATCH = 1000;
 
 /**
  * Re-checks a sealed snapshot against what is stored now: the manifest bytes (hash recorded at
@@ -234,7 +235,16 @@ export class SnapshotVerifierService {
     );
   }
 
+  /** In batches: only one batch of documents is in memory at a time, whatever the catalog's size. */
   private async checkItems(items: ManifestItem[]): Promise<SnapshotVerification['items']> {
+    const problems: SnapshotVerification['items']['problems'] = [];
+    for (let start = 0; start < items.length; start += ITEM_BATCH) {
+      problems.push(...(await this.checkItemBatch(items.slice(start, start + ITEM_BATCH))));
+    }
+    return { checked: items.length, ok: items.length - problems.length, problems };
+  }
+
+  private async checkItemBatch(items: ManifestItem[]): Promise<SnapshotVerification['items']['problems']> {
     const versions = new Map((await this.repository.versions(items.map((i) => i.versionId))).map((v) => [v.id, v]));
     const problems: SnapshotVerification['items']['problems'] = [];
     for (const item of items) {
@@ -251,7 +261,7 @@ export class SnapshotVerifierService {
         problems.push({ ...at, status: 'hash-mismatch', detail: 'the version row (content_hash, item, seq or artifact) differs from the manifest' });
       }
     }
-    return { checked: items.length, ok: items.length - problems.length, problems };
+    return problems;
   }
 
   private async readOrNull(key: string): Promise<Buffer | null> {

@@ -1,8 +1,12 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import type { ArchiveStore } from '#archive';
+import { ArchiveObjectMissingError, type ArchiveStore } from '#archive';
+import { Public, RequireRole } from '../auth/access.decorator.js';
+import type { ApiRequest } from '../auth/request-access.js';
 import { ARCHIVE_STORE } from '../core/tokens.js';
+import { ApiErrorBody, ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi.js';
 import { NotFoundError, ValidationError } from '../http/app-errors.js';
 import { pageLimit, parseQuery } from '../http/query-params.js';
 import { RETENTION_FIELDS } from './retention-policy.js';
@@ -34,7 +38,14 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   throw new ValidationError(`body field ${field}: ${issue?.message ?? 'invalid'}`, { field });
 }
 
-/** Compliance snapshots: take, list, verify, prune; the signing public key; the sealed files. */
+/**
+ * Compliance snapshots: take, list, verify, prune; the signing public key; the sealed files.
+ * Viewers read, operators take and verify snapshots, admins set retention and prune; the public
+ * key is open to anyone (auditors check signatures with it).
+ */
+@ApiTags('snapshots')
+@ApiErrorBody()
+@RequireRole('viewer')
 @Controller('api/v1/snapshots')
 export class SnapshotsController {
   constructor(
@@ -48,6 +59,8 @@ export class SnapshotsController {
   /** Takes a snapshot now: the whole catalog, or `scope.sourceIds` (names or ids). 201 with the sealed snapshot. */
   @Post()
   @HttpCode(201)
+  @RequireRole('operator')
+  @ApiZodBody(createBody)
   async create(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
     const request = parseBody(createBody, body);
     const snapshot = await this.snapshots.create({ sources: request.scope?.sourceIds, trigger: 'api' });
@@ -56,6 +69,7 @@ export class SnapshotsController {
   }
 
   @Get()
+  @ApiZodQuery(listQuery)
   list(@Query() query: unknown) {
     const q = parseQuery(listQuery, query);
     return this.snapshots.list({ scopeId: q.scope, limit: q.limit, before: q.before ? new Date(q.before) : undefined });
@@ -63,6 +77,7 @@ export class SnapshotsController {
 
   /** The Ed25519 public key that verifies every manifest (PEM, SubjectPublicKeyInfo). */
   @Get('public-key')
+  @Public()
   @Header('Content-Type', 'application/x-pem-file')
   publicKey(@Res({ passthrough: true }) response: Response) {
     response.setHeader('X-Public-Key-Fingerprint', this.snapshots.publicKey.fingerprint);
@@ -77,6 +92,8 @@ export class SnapshotsController {
 
   /** Overrides the default retention policy of one scope (null fields fall back to the defaults). */
   @Put('scopes/:scopeId/retention')
+  @RequireRole('admin')
+  @ApiZodBody(retentionBody)
   setRetention(@Param('scopeId') scopeId: string, @Body() body: unknown) {
     return this.retention.set(scopeId, parseBody(retentionBody, body));
   }
@@ -84,9 +101,12 @@ export class SnapshotsController {
   /** Applies retention. Dry run unless `dryRun=false`: the answer lists what goes (or went). */
   @Post('prune')
   @HttpCode(200)
-  prune(@Query() query: unknown) {
+  @RequireRole('admin')
+  @ApiZodQuery(pruneQuery)
+  prune(@Query() query: unknown, @Req() request: ApiRequest) {
     const q = parseQuery(pruneQuery, query);
-    return this.pruner.prune({ dryRun: q.dryRun !== 'false' });
+    const principal = request.apivaultAccess?.principal;
+    return this.pruner.prune({ dryRun: q.dryRun !== 'false', actor: principal ? { name: principal.name, tokenId: principal.tokenId, role: principal.role } : undefined });
   }
 
   @Get(':id')
@@ -97,6 +117,9 @@ export class SnapshotsController {
   /** Re-reads and re-hashes everything the snapshot references; `samplePercent` checks a seeded random share. */
   @Post(':id/verify')
   @HttpCode(200)
+  @RequireRole('operator')
+  @ApiZodBody(verifyBody)
+  @ApiZodQuery(verifyQuery)
   verify(@Param('id') id: string, @Body() body: unknown, @Query() query: unknown) {
     const b = parseBody(verifyBody, body);
     const q = parseQuery(verifyQuery, query);
@@ -108,9 +131,12 @@ export class SnapshotsController {
   async file(@Param('id') id: string, @Param('name') name: string, @Res({ passthrough: true }) response: Response) {
     const snapshot = await this.snapshots.get(id);
     const file = snapshot.files[name];
-    if (!file || !CONTENT_TYPES[name]) throw new NotFoundError('snapshot file', `${id}/${name}`);
+    if (!file || !CONTENT_TYPES[name] || snapshot.status === 'pruned') throw new NotFoundError('snapshot file', `${id}/${name}`);
+    const bytes = await this.archive.readSealed(file.key).catch((error: unknown) => {
+      throw error instanceof ArchiveObjectMissingError ? new NotFoundError('snapshot file', `${id}/${name} (${file.key} is not in the archive)`) : error;
+    });
     response.setHeader('X-Sealed-Sha256', file.sha256);
-    return new StreamableFile(await this.archive.readSealed(file.key), { type: CONTENT_TYPES[name] });
+    return new StreamableFile(bytes, { type: CONTENT_TYPES[name] });
   }
 }
 

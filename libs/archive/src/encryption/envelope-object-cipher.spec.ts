@@ -90,6 +90,15 @@ describe('EnvelopeObjectCipher (AES-256-GCM, chunked, data key wrapped under the
     await expect(decrypt(stored, sha256)).rejects.toThrow('encrypted under master key mk-other000000, but the loaded master key is mk-test0000001');
   });
 
+  it('reads objects written under a previous master key, and writes new ones under the current key', async () => {
+    const old = { id: 'mk-old00000000', key: randomBytes(32) };
+    const { stored, sha256 } = await encrypt(Buffer.from('written before the rotation'), new EnvelopeObjectCipher(old, { chunkSize: CHUNK }));
+    const rotated = new EnvelopeObjectCipher(masterKey, { chunkSize: CHUNK, previous: [old] });
+    expect((await decrypt(stored, sha256, rotated)).toString()).toBe('written before the rotation');
+    const fresh = await encrypt(Buffer.from('after'), rotated);
+    await expect(decrypt(fresh.stored, fresh.sha256, new EnvelopeObjectCipher(old, { chunkSize: CHUNK }))).rejects.toThrow('encrypted under master key mk-test0000001');
+  });
+
   it('streams: a 20 MiB object decrypts to the same digest with the default chunk size', async () => {
     const big = new EnvelopeObjectCipher(masterKey);
     const plain = randomBytes(20 * 1024 * 1024);

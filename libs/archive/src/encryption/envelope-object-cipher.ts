@@ -29,23 +29,36 @@ export interface KeyEncryptionKeySource {
 
 const KEK_INFO = 'apivault/archive-object-kek/v1';
 
+export interface EnvelopeObjectCipherOptions {
+  /** Bytes of plaintext per sealed chunk (default 64 KiB). */
+  chunkSize?: number;
+  /**
+   * Master keys from before a rotation, to read objects written under them. Archive objects
+   * are write-once, so they keep the key they were written with: keep those keys.
+   */
+  previous?: KeyEncryptionKeySource[];
+}
+
 /**
  * Envelope encryption with AES-256-GCM: every object gets a random data key, wrapped under a
  * key derived from the master key (HKDF-SHA256, so the master key itself encrypts nothing
  * here), with the object's plaintext SHA-256 as associated data. Bodies are sealed in chunks
  * (see encrypted-object-format.ts), so neither side ever holds a whole object in memory and
- * no unauthenticated plaintext is released.
+ * no unauthenticated plaintext is released. New objects use the current master key; the header
+ * names it, so objects written under a previous key open with that key.
  */
 export class EnvelopeObjectCipher implements ObjectCipher {
   readonly format = ENCRYPTED_FORMAT_V1;
   readonly keyId: string;
   private readonly kek: Buffer;
+  private readonly keks = new Map<string, Buffer>();
   private readonly chunkSize: number;
 
-  constructor(masterKey: KeyEncryptionKeySource, options: { chunkSize?: number } = {}) {
-    if (masterKey.key.length !== 32) throw new RangeError(`the archive key-encryption key must be 32 bytes, got ${masterKey.key.length}`);
+  constructor(masterKey: KeyEncryptionKeySource, options: EnvelopeObjectCipherOptions = {}) {
     this.keyId = masterKey.id;
-    this.kek = Buffer.from(hkdfSync('sha256', masterKey.key, Buffer.alloc(0), KEK_INFO, 32));
+    this.kek = deriveKek(masterKey);
+    for (const key of options.previous ?? []) this.keks.set(key.id, deriveKek(key));
+    this.keks.set(masterKey.id, this.kek);
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_BYTES;
     if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
   }
@@ -98,10 +111,12 @@ export class EnvelopeObjectCipher implements ObjectCipher {
   }
 
   private unwrap(header: EncryptedObjectHeader, contentSha256: string): Buffer {
-    if (header.keyId !== this.keyId) {
-      throw new ArchiveDecryptionError(`the object is encrypted under master key ${header.keyId}, but the loaded master key is ${this.keyId}`);
+    const kek = this.keks.get(header.keyId);
+    if (!kek) {
+      const loaded = [...this.keks.keys()].join(', ');
+      throw new ArchiveDecryptionError(`the object is encrypted under master key ${header.keyId}, but the loaded master key is ${this.keyId}${this.keks.size > 1 ? ` (previous: ${loaded})` : ''}; set APIVAULT_MASTER_KEY_PREVIOUS to read it`);
     }
-    const unwrap = createDecipheriv('aes-256-gcm', this.kek, header.wrapIv);
+    const unwrap = createDecipheriv('aes-256-gcm', kek, header.wrapIv);
     unwrap.setAAD(wrapAad(contentSha256));
     unwrap.setAuthTag(header.wrapTag);
     try {
@@ -110,6 +125,11 @@ export class EnvelopeObjectCipher implements ObjectCipher {
       throw new ArchiveDecryptionError('the data key does not unwrap: the header was altered, or the object belongs to another content key');
     }
   }
+}
+
+function deriveKek(key: KeyEncryptionKeySource): Buffer {
+  if (key.key.length !== 32) throw new RangeError(`the archive key-encryption key ${key.id} must be 32 bytes, got ${key.key.length}`);
+  return Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), KEK_INFO, 32));
 }
 
 /** Buffers that arrive in any sizes, taken back out in exact sizes. */
