@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { DatabaseConfig } from './database-config.js';
+import { PgliteDirectoryLock } from './pglite-lock.js';
 import { applyMigrations, loadMigrations, type MigrationConnection, type MigrationResult } from './migrations.js';
 
 /** Prisma's advisory lock key for migrations: replicas starting together migrate one at a time. */
@@ -26,9 +27,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  let lock: PgliteDirectoryLock | null = null;
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    lock = PgliteDirectoryLock.acquire(dataDir);
+  }
   // pg_trgm backs free-text search, as on PostgreSQL (the migration creates the extension).
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const conn: MigrationConnection = {
     query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
@@ -47,6 +55,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       await prisma.$disconnect();
       // An unclosed PGlite keeps Node alive and can leave its data dir inconsistent.
       await pglite.close();
+      lock?.release();
     },
   };
 }
