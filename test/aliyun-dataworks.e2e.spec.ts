@@ -3,7 +3,7 @@ import { CredentialsService } from '../apps/apivault/src/credentials/credentials
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { expectedDataWorksDocument } from './support/dataworks-expected-document.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
 
 const KIND = 'aliyun.dataworks.dataservice';
 const [FIRST, SECOND] = DATAWORKS_PROJECT_IDS;
@@ -14,16 +14,7 @@ describe.each(testDatabaseTargets)('Alibaba DataWorks DataService APIs backed up
   let dropDb: () => Promise<void>;
   let sourceId: string;
 
-  async function backup(id = sourceId): Promise<any> {
-    const started = await postJson(`${t.url}/api/v1/sources/${id}/runs`);
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 1200; i++) {
-      const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
-      if (run.body.status !== 'running' && run.body.status !== 'queued') return run.body;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('run did not finish');
-  }
+  const backup = (id = sourceId): Promise<any> => backupViaApi(t, id);
 
   async function items(id = sourceId, includeRemoved = false): Promise<any[]> {
     const page = await getJson(`${t.url}/api/v1/catalog/items?limit=500&includeRemoved=${includeRemoved}&source=${id}`);
@@ -36,15 +27,7 @@ describe.each(testDatabaseTargets)('Alibaba DataWorks DataService APIs backed up
     return out;
   }
 
-  async function catalogCounts() {
-    const prisma = t.db.prisma;
-    return {
-      items: await prisma.catalogItem.count(),
-      removed: await prisma.catalogItem.count({ where: { removedAt: { not: null } } }),
-      versions: await prisma.catalogVersion.count(),
-      changes: await prisma.changeEvent.count(),
-    };
-  }
+  const catalogCounts = () => catalogRowCounts(t.db);
 
   const estate = () => DATAWORKS_PROJECT_IDS.flatMap((p) => sim.dataworks.list(p));
   const estateIds = () => estate().map((a) => String(a.ApiId)).sort();

@@ -2,7 +2,7 @@ import { DATAWORKS_PROJECT_IDS, startVendorSim, type DataWorksApi, type VendorSi
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi } from './support/test-app.js';
 
 const [PROJECT] = DATAWORKS_PROJECT_IDS;
 
@@ -18,15 +18,7 @@ describe.each(testDatabaseTargets)('API history across vendor-side edits ($name)
   let dropDb: () => Promise<void>;
   let sourceId: string;
 
-  async function backup(): Promise<any> {
-    const started = await postJson(`${t.url}/api/v1/sources/${sourceId}/runs`);
-    expect(started.status).toBe(202);
-    for (;;) {
-      const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
-      if (run.body.status !== 'running') return run.body;
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  }
+  const backup = (): Promise<any> => backupViaApi(t, sourceId);
 
   const changesOf = (run: any) => run.changes.map((c: any) => [c.type, c.externalId]);
 

@@ -2,7 +2,7 @@ import { startVendorSim, type VendorSim } from '#vendor-sim';
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { getJson, postJson, startTestApp, type TestApp, backupViaApi } from './support/test-app.js';
 
 /**
  * History, guards and search over DLF connections: as-of reads return what each run saw, a
@@ -14,15 +14,7 @@ describe.each(testDatabaseTargets)('catalog history, guards and search ($name)',
   let dropDb: () => Promise<void>;
   let sourceId: string;
 
-  async function backup(): Promise<any> {
-    const started = await postJson(`${t.url}/api/v1/sources/${sourceId}/runs`);
-    expect(started.status).toBe(202);
-    for (;;) {
-      const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
-      if (run.body.status !== 'running') return run.body;
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  }
+  const backup = (): Promise<any> => backupViaApi(t, sourceId);
 
   const externalIds = (items: { externalId: string }[]) => items.map((i) => i.externalId).sort();
 

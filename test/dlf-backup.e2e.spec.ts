@@ -6,7 +6,7 @@ import { ARCHIVE_STORE } from '../apps/apivault/src/core/tokens.js';
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
 
 const KIND = 'huawei.dataarts.dlf.connections';
 
@@ -32,26 +32,9 @@ describe.each(testDatabaseTargets)('DLF connections backed up end to end ($name)
   let sourceId: string;
 
   /** Triggers a run over the REST API and waits for its outcome. */
-  async function backup(): Promise<any> {
-    const started = await postJson(`${t.url}/api/v1/sources/${sourceId}/runs`);
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 600; i++) {
-      const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
-      if (run.body.status !== 'running' && run.body.status !== 'queued') return run.body;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('run did not finish');
-  }
+  const backup = (): Promise<any> => backupViaApi(t, sourceId);
 
-  async function catalogCounts() {
-    const prisma = t.db.prisma;
-    return {
-      items: await prisma.catalogItem.count(),
-      removed: await prisma.catalogItem.count({ where: { removedAt: { not: null } } }),
-      versions: await prisma.catalogVersion.count(),
-      changes: await prisma.changeEvent.count(),
-    };
-  }
+  const catalogCounts = () => catalogRowCounts(t.db);
 
   async function items(includeRemoved = false): Promise<any[]> {
     const page = await getJson(`${t.url}/api/v1/catalog/items?limit=500&includeRemoved=${includeRemoved}&source=${sourceId}`);

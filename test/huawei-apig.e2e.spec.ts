@@ -2,7 +2,7 @@ import { apigExportRouteOf, PLANTED_SECRET_PREFIX, startVendorSim, type ApigApi,
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
 
 const KIND = 'huawei.apig';
 const AUTH_TYPES: Record<ApigApi['authType'], string> = { APP: 'app', IAM: 'iam', NONE: 'none', AUTHORIZER: 'custom' };
@@ -28,26 +28,9 @@ describe.each(testDatabaseTargets)('Huawei APIG backed up end to end ($name)', (
   let sourceId: string;
   let exportTime = new Date('2026-02-01T10:00:00Z');
 
-  async function backup(source = sourceId): Promise<any> {
-    const started = await postJson(`${t.url}/api/v1/sources/${source}/runs`);
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 1200; i++) {
-      const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
-      if (run.body.status !== 'running' && run.body.status !== 'queued') return run.body;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('run did not finish');
-  }
+  const backup = (source = sourceId): Promise<any> => backupViaApi(t, source);
 
-  async function catalogCounts() {
-    const prisma = t.db.prisma;
-    return {
-      items: await prisma.catalogItem.count(),
-      removed: await prisma.catalogItem.count({ where: { removedAt: { not: null } } }),
-      versions: await prisma.catalogVersion.count(),
-      changes: await prisma.changeEvent.count(),
-    };
-  }
+  const catalogCounts = () => catalogRowCounts(t.db);
 
   async function items(source = sourceId, includeRemoved = false): Promise<any[]> {
     return (await getJson(`${t.url}/api/v1/catalog/items?limit=500&source=${source}&includeRemoved=${includeRemoved}`)).body.items;

@@ -2,7 +2,7 @@ import { PLANTED_ROMA_SECRET_PREFIX, startVendorSim, type LiveDataApi, type Vend
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, postJson, startTestApp, type TestApp } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
 
 const KIND = 'huawei.roma.livedata';
 
@@ -21,28 +21,12 @@ describe.each(testDatabaseTargets)('ROMA Connect custom backends backed up end t
 
   /** Triggers a run over the REST API and waits for its outcome. */
   async function backup(): Promise<any> {
-    const started = await postJson(`${t.url}/api/v1/sources/${sourceId}/runs`);
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 600; i++) {
-      const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
-      if (run.body.status !== 'running' && run.body.status !== 'queued') {
-        for (const token of sim.iam.issuedTokenValues()) issuedTokens.add(token);
-        return run.body;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('run did not finish');
+    const run = await backupViaApi(t, sourceId);
+    for (const token of sim.iam.issuedTokenValues()) issuedTokens.add(token);
+    return run;
   }
 
-  async function catalogCounts() {
-    const prisma = t.db.prisma;
-    return {
-      items: await prisma.catalogItem.count(),
-      removed: await prisma.catalogItem.count({ where: { removedAt: { not: null } } }),
-      versions: await prisma.catalogVersion.count(),
-      changes: await prisma.changeEvent.count(),
-    };
-  }
+  const catalogCounts = () => catalogRowCounts(t.db);
 
   async function items(includeRemoved = false): Promise<any[]> {
     const page = await getJson(`${t.url}/api/v1/catalog/items?limit=500&includeRemoved=${includeRemoved}&source=${sourceId}`);

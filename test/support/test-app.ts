@@ -107,3 +107,26 @@ export async function requestJson<T = any>(method: string, url: string, body?: u
   }
   return { status: response.status, body: parsed, text, headers: response.headers };
 }
+
+/** Starts a backup of a source over the REST API and polls until the run ends; returns the run. */
+export async function backupViaApi(t: TestApp, sourceId: string, timeoutMs = 60_000): Promise<any> {
+  const started = await postJson(`${t.url}/api/v1/sources/${sourceId}/runs`);
+  expect(started.status).toBe(202);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const run = await getJson(`${t.url}/api/v1/runs/${started.body.id}`);
+    if (run.body.status !== 'running' && run.body.status !== 'queued') return run.body;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  throw new Error(`run ${started.body.id} did not finish within ${timeoutMs} ms`);
+}
+
+/** Row counts of the catalog tables: a failed run must leave every one of them as it was. */
+export async function catalogRowCounts(db: Database) {
+  return {
+    items: await db.prisma.catalogItem.count(),
+    removed: await db.prisma.catalogItem.count({ where: { removedAt: { not: null } } }),
+    versions: await db.prisma.catalogVersion.count(),
+    changes: await db.prisma.changeEvent.count(),
+  };
+}
