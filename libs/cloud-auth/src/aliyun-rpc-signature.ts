@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { aliyunPercentEncode, compareCodeUnits } from './aliyun-percent-encode.js';
+import { percentEncode, compareCodeUnits } from './uri-encoding.js';
 
 /**
  * Alibaba Cloud RPC signature, version 1.0 (`SignatureMethod=HMAC-SHA1`): the parameters of the
@@ -13,12 +13,12 @@ export const ALIYUN_RPC_SIGNATURE_VERSION = '1.0';
 export function aliyunRpcCanonicalQuery(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
     .sort(compareCodeUnits)
-    .map((name) => `${aliyunPercentEncode(name)}=${aliyunPercentEncode(params[name])}`)
+    .map((name) => `${percentEncode(name)}=${percentEncode(params[name])}`)
     .join('&');
 }
 
 export function aliyunRpcStringToSign(method: string, params: Readonly<Record<string, string>>): string {
-  return `${method.toUpperCase()}&${aliyunPercentEncode('/')}&${aliyunPercentEncode(aliyunRpcCanonicalQuery(params))}`;
+  return `${method.toUpperCase()}&${percentEncode('/')}&${percentEncode(aliyunRpcCanonicalQuery(params))}`;
 }
 
 /** Base64 HMAC-SHA1 of the string to sign, keyed with `secret&`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AliyunAccessKey } from './aliyun-access-key.js';
-import { aliyunPercentEncode, decodeQueryPairs } from './aliyun-percent-encode.js';
+import { percentEncode, decodeQueryPairs } from './uri-encoding.js';
 import { ALIYUN_RPC_SIGNATURE_METHOD, ALIYUN_RPC_SIGNATURE_VERSION, aliyunRpcSignature } from './aliyun-rpc-signature.js';
 import { formatAliyunTimestamp } from './aliyun-timestamp.js';
 import type { AliyunSigningOptions } from './aliyun-v3-signer.js';
@@ -41,7 +41,7 @@ export function signAliyunRpcRequest(req: AliyunRpcRequest, key: AliyunAccessKey
 
   const signature = aliyunRpcSignature(req.method, { ...params, ...req.formParams }, key.accessKeySecret);
   const query = Object.entries({ ...params, Signature: signature })
-    .map(([name, value]) => `${aliyunPercentEncode(name)}=${aliyunPercentEncode(value)}`)
+    .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
     .join('&');
   url.search = `?${query}`;
   return { url: url.toString() };

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { decodeQueryPairs } from './aliyun-percent-encode.js';
+import { decodeQueryPairs } from './uri-encoding.js';
 import { ALIYUN_RPC_SIGNATURE_METHOD, ALIYUN_RPC_SIGNATURE_VERSION, aliyunRpcSignature } from './aliyun-rpc-signature.js';
 import {
   DEFAULT_ALIYUN_MAX_SKEW_SECONDS,

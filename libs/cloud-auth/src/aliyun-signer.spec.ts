@@ -1,6 +1,6 @@
 import {
   aliyunCanonicalQuery,
-  aliyunPercentEncode,
+  percentEncode,
   formatAliyunTimestamp,
   parseAliyunTimestamp,
   signAliyunRpcRequest,
@@ -103,7 +103,7 @@ describe('signAliyunV3Request', () => {
 
   it('encodes query names and values as the V3 specification says (RFC 3986, sorted by name)', () => {
     expect(aliyunCanonicalQuery('?b=2&a%20b=x+y&a=%2A&c')).toBe('a=%2A&a%20b=x%20y&b=2&c=');
-    expect(aliyunPercentEncode("a b*c!'()~-_.")).toBe('a%20b%2Ac%21%27%28%29~-_.');
+    expect(percentEncode("a b*c!'()~-_.")).toBe('a%20b%2Ac%21%27%28%29~-_.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { aliyunPercentEncode, compareCodeUnits, decodeQueryPairs } from './aliyun-percent-encode.js';
+import { canonicalQuery, percentEncode, safeDecode } from './uri-encoding.js';
 
 /**
  * Canonicalization for Alibaba Cloud signature V3 (`ACS3-HMAC-SHA256`), shared by the signer and
@@ -26,32 +26,18 @@ export function isAliyunV3SignedHeader(lowerCaseName: string): boolean {
   return lowerCaseName === 'host' || lowerCaseName === 'content-type' || lowerCaseName.startsWith('x-acs-');
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /** Each path segment decoded, then encoded as RFC 3986 says; RPC-style calls always sign `/`. */
 export function aliyunCanonicalUri(pathname: string): string {
   if (pathname === '') return '/';
   return pathname
     .split('/')
-    .map((segment) => aliyunPercentEncode(safeDecode(segment)))
+    .map((segment) => percentEncode(safeDecode(segment)))
     .join('/');
 }
 
-/**
- * Query parameters sorted by name (then by value for a repeated name), names and values both
- * encoded, `name=value` joined by `&`; a parameter without a value signs as `name=`.
- */
-export function aliyunCanonicalQuery(search: string): string {
-  const pairs = decodeQueryPairs(search);
-  pairs.sort(([an, av], [bn, bv]) => compareCodeUnits(an, bn) || compareCodeUnits(av, bv));
-  return pairs.map(([name, value]) => `${aliyunPercentEncode(name)}=${aliyunPercentEncode(value)}`).join('&');
-}
+/** Both vendors canonicalize the query the same way (see uri-encoding.ts). */
+export const aliyunCanonicalQuery = canonicalQuery;
 
 export interface AliyunV3CanonicalParts {
   method: string;

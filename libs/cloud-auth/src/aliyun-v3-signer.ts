@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AliyunAccessKey } from './aliyun-access-key.js';
-import { compareCodeUnits } from './aliyun-percent-encode.js';
+import { compareCodeUnits } from './uri-encoding.js';
 import { formatAliyunTimestamp } from './aliyun-timestamp.js';
 import {
   ALIYUN_V3_ALGORITHM,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalQuery, compareCodeUnits, percentEncode, safeDecode } from './uri-encoding.js';
 
 /**
  * Canonicalization for Huawei Cloud `SDK-HMAC-SHA256` (APIG AK/SK signing). Shared by the signer
@@ -13,20 +14,6 @@ export function hexSha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** RFC 3986 encoding: only unreserved characters stay as they are (encodeURIComponent also keeps !'()*). */
-export function huaweiUriEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** Decodes percent escapes but keeps a malformed escape as written rather than failing the request. */
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
  * Each path segment decoded then re-encoded, so `/v1/中文` and `/v1/%E4%B8%AD%E6%96%87` (what the
  * server receives for the same request) canonicalize alike; always ends with `/`.
@@ -35,35 +22,14 @@ export function huaweiCanonicalUri(pathname: string): string {
   const path = pathname === '' ? '/' : pathname;
   const encoded = path
     .split('/')
-    .map((segment) => huaweiUriEncode(safeDecode(segment)))
+    .map((segment) => percentEncode(safeDecode(segment)))
     .join('/');
   return encoded.endsWith('/') ? encoded : `${encoded}/`;
 }
 
-/**
- * Query parameters sorted by name, then by value for repeated names, both re-encoded. `+` reads
- * as a space, as servers decode forms (Go's url.ParseQuery, URLSearchParams): a literal plus
- * travels as `%2B`.
- */
-export function huaweiCanonicalQuery(search: string): string {
-  const query = search.startsWith('?') ? search.slice(1) : search;
-  if (query === '') return '';
-  const pairs = query
-    .split('&')
-    .filter((part) => part !== '')
-    .map((part) => {
-      const eq = part.indexOf('=');
-      const name = eq < 0 ? part : part.slice(0, eq);
-      const value = eq < 0 ? '' : part.slice(eq + 1);
-      return [safeDecode(name.replace(/\+/g, ' ')), safeDecode(value.replace(/\+/g, ' '))] as const;
-    });
-  pairs.sort(([an, av], [bn, bv]) => compareCodeUnits(an, bn) || compareCodeUnits(av, bv));
-  return pairs.map(([name, value]) => `${huaweiUriEncode(name)}=${huaweiUriEncode(value)}`).join('&');
-}
+/** Both vendors canonicalize the query the same way (see uri-encoding.ts). */
+export const huaweiCanonicalQuery = canonicalQuery;
 
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Lower-cases names and trims values; a header given twice under different cases keeps the last. */
 export function normalizeHeaders(headers: Record<string, string>): Map<string, string> {

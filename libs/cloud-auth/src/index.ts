@@ -10,7 +10,7 @@ export * from './iam-login-error.js';
 export * from './iam-password-login.js';
 export * from './iam-token-provider.js';
 export * from './aliyun-access-key.js';
-export * from './aliyun-percent-encode.js';
+export * from './uri-encoding.js';
 export * from './aliyun-timestamp.js';
 export * from './aliyun-signature-verdict.js';
 export * from './aliyun-v3-canonical-request.js';

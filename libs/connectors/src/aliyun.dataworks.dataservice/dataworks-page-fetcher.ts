@@ -1,5 +1,5 @@
 import {
-  aliyunPercentEncode,
+  percentEncode,
   aliyunRpcUrlSigner,
   type AliyunAccessKey,
 } from '#cloud-auth';
@@ -36,7 +36,7 @@ const RETRYABLE_PAGE_CODES = new Set(['BAD_PAGE', 'BAD_XML']);
 
 function query(params: Record<string, string>): string {
   return Object.entries(params)
-    .map(([name, value]) => `${aliyunPercentEncode(name)}=${aliyunPercentEncode(value)}`)
+    .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
     .join('&');
 }
 
