@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { signHuaweiRequest } from '#cloud-auth';
 import { PLANTED_SECRET_PREFIX, startVendorSim, type VendorSim } from '#vendor-sim';
-import { buildCli } from '../apps/apivault/src/cli/commands.js';
+import { runCli } from './support/run-cli.js';
 
 /**
  * The CLI, in-process, on the embedded default (PGlite on disk): every command boots the
@@ -15,23 +15,7 @@ describe('apivault CLI on the embedded default', () => {
   let dataDir: string;
   const savedEnv = { ...process.env };
 
-  async function cli(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
-    let stdout = '';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      stdout += chunk.toString();
-      return true;
-    }) as typeof process.stdout.write;
-    process.exitCode = 0;
-    try {
-      await buildCli().exitOverride().parseAsync(['node', 'apivault', ...args]);
-    } finally {
-      process.stdout.write = write;
-    }
-    const exitCode = Number(process.exitCode ?? 0);
-    process.exitCode = 0;
-    return { stdout, exitCode };
-  }
+  const cli = runCli;
 
   beforeAll(async () => {
     sim = await startVendorSim({ port: 0, seed: 11 });

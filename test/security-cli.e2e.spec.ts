@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '#catalog';
 import { startVendorSim, type VendorSim } from '#vendor-sim';
-import { buildCli } from '../apps/apivault/src/cli/commands.js';
+import { runCli } from './support/run-cli.js';
 import { masterKeyFromBytes } from '../apps/apivault/src/secrets/master-key.js';
 
 /**
@@ -18,23 +18,7 @@ describe('apivault CLI: tokens, key rotation, configuration file', () => {
   const keyA = randomBytes(32);
   const keyB = randomBytes(32);
 
-  async function cli(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
-    let stdout = '';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      stdout += chunk.toString();
-      return true;
-    }) as typeof process.stdout.write;
-    process.exitCode = 0;
-    try {
-      await buildCli().exitOverride().parseAsync(['node', 'apivault', ...args]);
-    } finally {
-      process.stdout.write = write;
-    }
-    const exitCode = Number(process.exitCode ?? 0);
-    process.exitCode = 0;
-    return { stdout, exitCode };
-  }
+  const cli = runCli;
 
   async function keyIdsInDatabase(): Promise<string[]> {
     const db = await openDatabase({ type: 'pglite', dataDir: path.join(dataDir, 'db') });

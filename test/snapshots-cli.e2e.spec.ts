@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startVendorSim, type VendorSim } from '#vendor-sim';
-import { buildCli } from '../apps/apivault/src/cli/commands.js';
+import { runCli } from './support/run-cli.js';
 
 const run = promisify(execFile);
 
@@ -14,24 +14,7 @@ describe('apivault snapshot commands', () => {
   let dataDir: string;
   const savedEnv = { ...process.env };
 
-  async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    let stdout = '';
-    let stderr = '';
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-    process.exitCode = 0;
-    try {
-      await buildCli().exitOverride().parseAsync(['node', 'apivault', ...args]);
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
-    }
-    const exitCode = Number(process.exitCode ?? 0);
-    process.exitCode = 0;
-    return { stdout, stderr, exitCode };
-  }
+  const cli = runCli;
 
   beforeAll(async () => {
     sim = await startVendorSim({ port: 0, seed: 13 });
