@@ -3,7 +3,7 @@ import { CredentialsService } from '../apps/apivault/src/credentials/credentials
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { expectedDataWorksDocument } from './support/dataworks-expected-document.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts, tablesAsText } from './support/test-app.js';
 
 const KIND = 'aliyun.dataworks.dataservice';
 const [FIRST, SECOND] = DATAWORKS_PROJECT_IDS;
@@ -192,11 +192,7 @@ describe.each(testDatabaseTargets)('Alibaba DataWorks DataService APIs backed up
 
   it('never lets the AccessKey secret reach the database, the API or the logs', async () => {
     const secret = sim.aliyunCredentials.accessKeySecret;
-    let dump = '';
-    for (const table of ['sources', 'credentials', 'runs', 'artifacts', 'catalog_items', 'catalog_versions', 'change_events']) {
-      const rows = await t.db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
-      dump += rows.map((r) => r.row).join('\n');
-    }
+    const dump = await tablesAsText(t.db, ['sources', 'credentials', 'runs', 'artifacts', 'catalog_items', 'catalog_versions', 'change_events']);
     const runs = await getJson(`${t.url}/api/v1/runs?limit=500`);
     let answers = runs.text + (await getJson(`${t.url}/api/v1/sources`)).text;
     for (const run of runs.body.items) answers += (await getJson(`${t.url}/api/v1/runs/${run.id}`)).text;

@@ -6,7 +6,7 @@ import { ARCHIVE_STORE } from '../apps/apivault/src/core/tokens.js';
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts, tablesAsText } from './support/test-app.js';
 
 const KIND = 'huawei.dataarts.dlf.connections';
 
@@ -194,11 +194,7 @@ describe.each(testDatabaseTargets)('DLF connections backed up end to end ($name)
     const secrets = [...planted, sim.credentials.secretAccessKey];
 
     const tables = ['sources', 'credentials', 'runs', 'artifacts', 'run_artifacts', 'catalog_items', 'catalog_versions', 'change_events', 'settings'];
-    let dump = '';
-    for (const table of tables) {
-      const rows = await t.db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
-      dump += rows.map((r) => r.row).join('\n');
-    }
+    const dump = await tablesAsText(t.db, tables);
     expect(dump).toContain('hmac-sha256:'); // redaction happened, so the search had something to find
     let answers = '';
     answers += (await getJson(`${t.url}/api/v1/sources`)).text;

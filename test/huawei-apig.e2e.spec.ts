@@ -2,7 +2,7 @@ import { apigExportRouteOf, PLANTED_SECRET_PREFIX, startVendorSim, type ApigApi,
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts, tablesAsText } from './support/test-app.js';
 
 const KIND = 'huawei.apig';
 const AUTH_TYPES: Record<ApigApi['authType'], string> = { APP: 'app', IAM: 'iam', NONE: 'none', AUTHORIZER: 'custom' };
@@ -267,11 +267,7 @@ describe.each(testDatabaseTargets)('Huawei APIG backed up end to end ($name)', (
       .map((p) => p.value)
       .filter((value) => value.startsWith(PLANTED_SECRET_PREFIX));
     expect(planted.length).toBe(1);
-    let dump = '';
-    for (const table of ['catalog_items', 'catalog_versions', 'change_events', 'runs']) {
-      const rows = await t.db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
-      dump += rows.map((r) => r.row).join('\n');
-    }
+    const dump = await tablesAsText(t.db, ['catalog_items', 'catalog_versions', 'change_events', 'runs']);
     expect(dump).toContain('hmac-sha256:');
     let answers = '';
     for (const item of await items()) answers += (await getJson(`${t.url}/api/v1/catalog/items/${item.id}`)).text;

@@ -4,7 +4,7 @@ import { CredentialsService } from '../apps/apivault/src/credentials/credentials
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { expectedDataServiceDocument, maskRedactions } from './support/dataservice-expected-document.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts, tablesAsText } from './support/test-app.js';
 
 const KIND = 'huawei.dataarts.dataservice';
 const WORKSPACE = DEFAULT_DLF_WORKSPACE;
@@ -167,11 +167,7 @@ describe.each(testDatabaseTargets)('DataArts DataService backed up end to end ($
       .map((c) => c.value)
       .filter((value) => value.startsWith(PLANTED_SECRET_PREFIX));
     expect(planted.length).toBeGreaterThan(0);
-    let dump = '';
-    for (const table of ['catalog_items', 'catalog_versions', 'change_events', 'runs']) {
-      const rows = await t.db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
-      dump += rows.map((r) => r.row).join('\n');
-    }
+    const dump = await tablesAsText(t.db, ['catalog_items', 'catalog_versions', 'change_events', 'runs']);
     expect(dump).toContain('hmac-sha256:');
     let answers = '';
     for (const item of await items()) answers += (await getJson(`${t.url}/api/v1/catalog/items/${item.id}`)).text;

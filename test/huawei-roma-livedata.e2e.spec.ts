@@ -2,7 +2,7 @@ import { PLANTED_ROMA_SECRET_PREFIX, startVendorSim, type LiveDataApi, type Vend
 import { CredentialsService } from '../apps/apivault/src/credentials/credentials.service.js';
 import { SourcesService } from '../apps/apivault/src/sources/sources.service.js';
 import { testDatabaseTargets } from './support/test-databases.js';
-import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts } from './support/test-app.js';
+import { getJson, startTestApp, type TestApp, backupViaApi, catalogRowCounts, tablesAsText } from './support/test-app.js';
 
 const KIND = 'huawei.roma.livedata';
 
@@ -185,11 +185,7 @@ describe.each(testDatabaseTargets)('ROMA Connect custom backends backed up end t
     ];
 
     const tables = ['sources', 'credentials', 'runs', 'artifacts', 'run_artifacts', 'catalog_items', 'catalog_versions', 'change_events', 'settings'];
-    let dump = '';
-    for (const table of tables) {
-      const rows = await t.db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
-      dump += rows.map((r) => r.row).join('\n');
-    }
+    const dump = await tablesAsText(t.db, tables);
     expect(dump).toContain('hmac-sha256:');
     let answers = (await getJson(`${t.url}/api/v1/sources`)).text;
     for (const catalogued of await items(true)) answers += (await getJson(`${t.url}/api/v1/catalog/items/${catalogued.id}`)).text;

@@ -130,3 +130,13 @@ export async function catalogRowCounts(db: Database) {
     changes: await db.prisma.changeEvent.count(),
   };
 }
+
+/** Every row of the given tables as JSON text, for tests that search the database for a secret. */
+export async function tablesAsText(db: Database, tables: string[]): Promise<string> {
+  let dump = '';
+  for (const table of tables) {
+    const rows = await db.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
+    dump += rows.map((r) => r.row).join('\n');
+  }
+  return dump;
+}
