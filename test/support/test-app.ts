@@ -6,6 +6,7 @@ import type { ArchiveConfig } from '#archive';
 import type { Database, DatabaseConfig } from '#catalog';
 import type { AppSettings } from '../../apps/apivault/src/config/app-settings.js';
 import { createHttpApp } from '../../apps/apivault/src/core/bootstrap.js';
+import { DEFAULT_RUN_ENGINE_SETTINGS } from '../../apps/apivault/src/runs/run-engine-settings.js';
 import { DATABASE } from '../../apps/apivault/src/core/tokens.js';
 import { createLogger } from '../../apps/apivault/src/logging/logger.js';
 import { TokensService } from '../../apps/apivault/src/auth/tokens.service.js';
@@ -48,6 +49,8 @@ export async function startTestApp(options: { database: DatabaseConfig; archive?
     archive: options.archive ?? { type: 'filesystem', root: path.join(dataDir, 'archive') },
     logLevel: 'debug',
     guard: { maxRemovedShare: options.maxRemovedShare ?? 0.5 },
+    // One attempt: a suite asserting a failure sees it at once, not after retry backoffs.
+    runs: { ...DEFAULT_RUN_ENGINE_SETTINGS, maxAttempts: 1, pollMs: 200 },
     ...options.settings,
   };
   const app = await createHttpApp({ settings, logger, shutdownHooks: false });

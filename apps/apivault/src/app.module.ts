@@ -11,6 +11,7 @@ import {
   CatalogRunWriter,
   CredentialRepository,
   openDatabase,
+  RunClaimRepository,
   RunRepository,
   SettingsRepository,
   SourceRepository,
@@ -24,10 +25,15 @@ import { CatalogSearchService } from './catalog/catalog-search.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { HistoryController } from './catalog/history.controller.js';
 import type { AppSettings } from './config/app-settings.js';
-import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, MASTER_KEY, SECRET_BOX } from './core/tokens.js';
+import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, MASTER_KEY, RUN_SCHEDULES, SECRET_BOX } from './core/tokens.js';
 import { CredentialsService } from './credentials/credentials.service.js';
 import { HealthController } from './health/health.controller.js';
 import { BackupService } from './runs/backup.service.js';
+import { ReplicaIdentity } from './runs/replica-identity.js';
+import { RunDispatcher } from './runs/run-dispatcher.js';
+import { RunExecutor } from './runs/run-executor.js';
+import { SourceScheduler } from './schedules/source-scheduler.js';
+import { SourceChanges } from './sources/source-changes.js';
 import { HeldRunsService } from './runs/held-runs.service.js';
 import { OfflineParseService } from './runs/offline-parse.service.js';
 import { RunsController } from './runs/runs.controller.js';
@@ -76,6 +82,7 @@ const repositories = [
   CatalogSearchRepository,
   SettingsRepository,
   CatalogRunWriter,
+  RunClaimRepository,
 ].map(
   (Repository) => ({ provide: Repository, useFactory: (db: Database) => new Repository(db.prisma), inject: [DATABASE] }),
 );
@@ -100,9 +107,11 @@ export class AppModule {
               logger.info({ database: describeDatabase(settings.database), applied: result.applied }, 'database ready');
               if (db.type === 'pglite') {
                 // PGlite is one process's private database: a run still marked running was cut
-                // off by a crash of this very service and will never finish.
-                const orphans = await new RunRepository(db.prisma).failOrphans('the service stopped while this run was in progress');
-                if (orphans.count > 0) logger.warn({ count: orphans.count }, 'marked runs left by a previous crash as failed');
+                // off by a crash of this very service; it goes back to the queue at once instead
+                // of waiting for its lease to expire. (On PostgreSQL other replicas may be alive:
+                // there only an expired lease says a run was abandoned.)
+                const requeued = await new RunClaimRepository(db.prisma).requeueAllRunning();
+                if (requeued > 0) logger.warn({ count: requeued }, 'runs cut off by a previous crash are queued again');
               }
             } catch (error) {
               await db.close();
@@ -150,8 +159,14 @@ export class AppModule {
         RunsService,
         HeldRunsService,
         OfflineParseService,
+        { provide: RUN_SCHEDULES, useValue: schedules },
+        ReplicaIdentity,
+        SourceChanges,
+        RunExecutor,
+        RunDispatcher,
+        SourceScheduler,
         BackupService,
-        ...snapshotProviders(schedules),
+        ...snapshotProviders(),
         ...securityProviders(settings),
         { provide: APP_GUARD, useClass: AuthGuard },
         ResourceLifecycle,

@@ -14,6 +14,9 @@ import { BackupService } from '../runs/backup.service.js';
 import { HeldRunsService } from '../runs/held-runs.service.js';
 import { OfflineParseService } from '../runs/offline-parse.service.js';
 import { RunsService } from '../runs/runs.service.js';
+import { parseBody } from '../http/request-body.js';
+import { RunControlService } from '../run-control/run-control.service.js';
+import { updateSourceBody } from '../sources/source-body.js';
 import { SourcesService } from '../sources/sources.service.js';
 import { registerSnapshotCommands } from '../snapshots/snapshot-commands.js';
 import { ConfigApplierService } from '../config-file/config-applier.service.js';
@@ -113,12 +116,34 @@ export function buildCli(): Command {
     .requiredOption('--kind <kind>', 'connector kind, e.g. huawei.dataarts.dlf.connections')
     .requiredOption('--config <json>', 'connector configuration as JSON, or @file.json')
     .option('--credential <name>', 'credential to use (see `apivault credentials set`)')
-    .action(async (opts: { name: string; kind: string; config: string; credential?: string }) => {
+    .option('--schedule <cron>', 'back it up on this cron schedule (5 fields, or 6 with seconds first)')
+    .option('--timezone <zone>', 'IANA time zone of the schedule (default UTC)')
+    .option('--jitter <seconds>', 'start each scheduled run up to this many seconds after its slot')
+    .action(async (opts: { name: string; kind: string; config: string; credential?: string; schedule?: string; timezone?: string; jitter?: string }) => {
       await withContext(async (ctx) => {
-        const source = await ctx.get(SourcesService).upsert({ name: opts.name, kind: opts.kind, config: parseJsonOption(opts.config, '--config'), credentialName: opts.credential });
-        printJson({ id: source.id, name: source.name, kind: source.kind });
+        const sources = ctx.get(SourcesService);
+        const source = await sources.upsert({ name: opts.name, kind: opts.kind, config: parseJsonOption(opts.config, '--config'), credentialName: opts.credential });
+        const schedule = parseBody(updateSourceBody, {
+          schedule: opts.schedule,
+          scheduleTimezone: opts.timezone,
+          scheduleJitterSeconds: opts.jitter === undefined ? undefined : Number(opts.jitter),
+        });
+        const view = Object.values(schedule).some((v) => v !== undefined) ? await sources.update(source.id, schedule) : await sources.view(source.id);
+        printJson({ id: view.id, name: view.name, kind: view.kind, schedule: view.schedule, scheduleTimezone: view.scheduleTimezone, scheduleJitterSeconds: view.scheduleJitterSeconds });
       });
     });
+  for (const [command, paused] of [['pause', true], ['resume', false]] as const) {
+    sources
+      .command(command)
+      .description(paused ? "stop the source's scheduled runs (manual runs still work)" : 'restart its scheduled runs from the next slot')
+      .argument('<source>', 'source name or id')
+      .action(async (name: string) => {
+        await withContext(async (ctx) => {
+          const view = await ctx.get(SourcesService).setSchedulePaused(name, paused);
+          printJson({ name: view.name, schedule: view.schedule, schedulePaused: view.schedulePaused });
+        });
+      });
+  }
 
   program
     .command('credentials')
@@ -152,6 +177,13 @@ export function buildCli(): Command {
       await withContext(async (ctx) => printJson(await ctx.get(RunsService).get(id)));
     });
 
+  runs
+    .command('cancel')
+    .description('stop a queued or running run, on whichever replica runs it; the catalog is not changed')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await withContext(async (ctx) => printJson(await ctx.get(RunControlService).cancel(id, 'cli')));
+    });
   runs
     .command('apply')
     .description('apply a run the guard held (the vendor really removed those items)')

@@ -57,7 +57,7 @@ export class ConfigApplierService {
         }
       }
       const { source: applied, changed } = await this.sources.declare(
-        { name: source.name, kind: source.kind, config: source.config, credential, enabled: source.enabled, schedule: source.schedule ?? null },
+        { name: source.name, kind: source.kind, config: source.config, credential, enabled: source.enabled, schedule: source.schedule ?? null, scheduleTimezone: source.timezone ?? null, scheduleJitterSeconds: source.jitterSeconds ?? 0 },
         MANAGED_BY_FILE,
       );
       report.sources.push({ name: applied.name, id: applied.id, changed });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { vendorCredentialSchema } from '../credentials/credential-secret.js';
 import { RETENTION_FIELDS } from '../snapshots/retention-policy.js';
-import { cronExpression } from '../sources/cron-expression.js';
+import { cronExpression, timeZoneName } from '../sources/cron-expression.js';
 import { sourceName } from '../sources/source-body.js';
 
 const credentialName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" or "-", at most 100, starting with a letter or digit');
@@ -36,6 +36,10 @@ const sourceSchema = z.strictObject({
   credential: z.union([credentialName, vendorCredentialSchema]).optional(),
   enabled: z.boolean().default(true),
   schedule: cronExpression.optional(),
+  /** IANA time zone of the schedule (default UTC). */
+  timezone: timeZoneName.optional(),
+  /** Each scheduled run starts up to this many seconds after its slot. */
+  jitterSeconds: z.int().min(0).max(86_400).optional(),
 });
 
 /** apivault.yaml: see docs/configuration.md. */

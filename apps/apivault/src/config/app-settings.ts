@@ -2,6 +2,7 @@ import path from 'node:path';
 import { archiveConfigFromEnv, type ArchiveConfig } from '#archive';
 import { databaseConfigFromEnv, type DatabaseConfig } from '#catalog';
 import { DEFAULT_FAILED_AUTH_LIMITS, type FailedAuthLimits } from '../auth/failed-auth-limiter.js';
+import { runEngineSettingsFromEnv, type RunEngineSettings } from '../runs/run-engine-settings.js';
 import { snapshotSettingsFromEnv, type SnapshotSettings } from '../snapshots/snapshot-settings.js';
 
 /** Everything the daemon and the CLI read from the environment, parsed once at start. */
@@ -16,6 +17,8 @@ export interface AppSettings {
   logLevel: string;
   /** A run that would remove more than this share of a source's items (or all) is held. */
   guard: { maxRemovedShare: number };
+  /** Leases, retries, limits and shutdown of backup runs (defaults: DEFAULT_RUN_ENGINE_SETTINGS). */
+  runs?: RunEngineSettings;
   /** Snapshot schedules and default retention; absent = no schedules, kopia-like defaults. */
   snapshots?: SnapshotSettings;
   /** Raw archive objects encrypted at rest under the master key (default), or not. */
@@ -75,6 +78,7 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AppSet
     archive: archiveConfigFromEnv({ ...env, APIVAULT_ARCHIVE_DIR: env.APIVAULT_ARCHIVE_DIR?.trim() || path.join(dataDir, 'archive') }),
     logLevel: env.LOG_LEVEL ?? 'info',
     guard: { maxRemovedShare: parseShare(env.APIVAULT_GUARD_MAX_REMOVED_SHARE, 0.5) },
+    runs: runEngineSettingsFromEnv(env),
     snapshots: snapshotSettingsFromEnv(env),
     archiveEncryption: parseArchiveEncryption(env.APIVAULT_ARCHIVE_ENCRYPTION),
     auth: {

@@ -7,3 +7,5 @@ export const CONNECTOR_REGISTRY = Symbol('CONNECTOR_REGISTRY');
 export const SECRET_BOX = Symbol('SECRET_BOX');
 /** The loaded master key (MasterKey): seals credentials (SECRET_BOX) and wraps archive data keys. */
 export const MASTER_KEY = Symbol('MASTER_KEY');
+/** True in the daemon only: schedules (sources, snapshots) and the run dispatcher start; never in the CLI. */
+export const RUN_SCHEDULES = Symbol('RUN_SCHEDULES');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RunRepository } from '#catalog';
+import { RunClaimRepository, RunRepository } from '#catalog';
 import { ConflictError, NotFoundError } from '../http/app-errors.js';
 import { toRunView } from '../runs/run-view.js';
 import { RunCancellation } from './run-cancellation.js';
@@ -9,6 +9,7 @@ import { RunLogBook } from './run-log-book.js';
 export class RunControlService {
   constructor(
     private readonly runs: RunRepository,
+    private readonly claims: RunClaimRepository,
     private readonly logBook: RunLogBook,
     private readonly cancellation: RunCancellation,
   ) {}
@@ -31,12 +32,12 @@ export class RunControlService {
   async cancel(runId: string, by: string) {
     const run = await this.runs.findById(runId);
     if (!run) throw new NotFoundError('run', runId);
-    if (run.status !== 'running' && run.status !== 'queued') {
-      throw new ConflictError('RUN_NOT_ACTIVE', `run ${runId} is ${run.status}; only a running run can be cancelled${run.status === 'held' ? ' (discard a held run instead)' : ''}`, { status: run.status });
+    const request = await this.claims.requestCancel(runId, by);
+    if (request === 'not-active') {
+      throw new ConflictError('RUN_NOT_ACTIVE', `run ${runId} is ${run.status}; only a queued or running run can be cancelled${run.status === 'held' ? ' (discard a held run instead)' : ''}`, { status: run.status });
     }
-    if (!this.cancellation.cancel(runId, by)) {
-      throw new ConflictError('RUN_NOT_HERE', `run ${runId} is not executed by this apivault process (another replica, or one that stopped); cancel it where it runs`, {});
-    }
-    return toRunView(run);
+    // Here at once; on another replica at its next lease renewal (a third of the lease at most).
+    this.cancellation.cancel(runId, by);
+    return toRunView((await this.runs.findById(runId)) ?? run);
   }
 }

@@ -12,5 +12,15 @@ export function toRunView(run: RunRecord) {
     finishedAt: run.finishedAt,
     stats: run.stats,
     error: run.error,
+    attempt: run.attempt,
+    maxAttempts: run.maxAttempts,
+    /** The replica executing the run and until when its lease holds (null unless running). */
+    replica: run.leaseOwner,
+    leaseExpiresAt: run.leaseExpiresAt,
+    /** A queued run does not start before this (schedule jitter, retry backoff). */
+    notBefore: run.notBefore,
+    cancelRequestedBy: run.cancelRequestedBy,
+    /** Every ended attempt: retries, takeovers after a replica died, hand-backs at shutdown. */
+    attempts: run.attempts,
   };
 }

@@ -10,7 +10,7 @@ import { SnapshotRepository } from './snapshot-repository.js';
 import { SnapshotRetentionService } from './snapshot-retention.service.js';
 import { SnapshotScheduler } from './snapshot-scheduler.js';
 import { DEFAULT_SNAPSHOT_SETTINGS } from './snapshot-settings.js';
-import { RUN_SCHEDULES, SNAPSHOT_SETTINGS, SNAPSHOT_SIGNING_KEY } from './snapshot-tokens.js';
+import { SNAPSHOT_SETTINGS, SNAPSHOT_SIGNING_KEY } from './snapshot-tokens.js';
 import { SnapshotVerifierService } from './snapshot-verifier.service.js';
 import { SnapshotService } from './snapshot.service.js';
 import { SnapshotsController } from './snapshots.controller.js';
@@ -19,13 +19,9 @@ export const snapshotControllers = [SnapshotsController];
 
 export const snapshotServices = [SnapshotService, SnapshotVerifierService, SnapshotPrunerService, SnapshotRetentionService, SnapshotExportService];
 
-/**
- * Everything the snapshot feature needs, for AppModule. `runSchedules` is true in the daemon
- * only, so CLI commands and tests never start the snapshot or verification timers.
- */
-export function snapshotProviders(runSchedules: boolean): Provider[] {
+/** Everything the snapshot feature needs, for AppModule (which provides RUN_SCHEDULES). */
+export function snapshotProviders(): Provider[] {
   return [
-    { provide: RUN_SCHEDULES, useValue: runSchedules },
     {
       provide: SNAPSHOT_SETTINGS,
       useFactory: (settings: AppSettings) => settings.snapshots ?? DEFAULT_SNAPSHOT_SETTINGS,

@@ -5,6 +5,15 @@ export type ManagedSourceRecord = Prisma.SourceGetPayload<{ include: { settings:
 
 const withSettings = { settings: true, credential: { select: { name: true } } } as const;
 
+/** What the admin API sets on a source beside its definition (undefined = unchanged). */
+export interface SourceSettingsPatch {
+  managedBy?: string | null;
+  schedule?: string | null;
+  scheduleTimezone?: string | null;
+  scheduleJitterSeconds?: number;
+  schedulePaused?: boolean;
+}
+
 /** The admin side of sources: pages, renames, deletion, and the source_settings row. */
 export class SourceAdminRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -31,7 +40,7 @@ export class SourceAdminRepository {
     return this.prisma.source.update({ where: { id }, data: { name } });
   }
 
-  async setSettings(sourceId: string, settings: { managedBy?: string | null; schedule?: string | null }): Promise<void> {
+  async setSettings(sourceId: string, settings: SourceSettingsPatch): Promise<void> {
     await this.prisma.sourceSettings.upsert({ where: { sourceId }, create: { sourceId, ...settings }, update: settings });
   }
 

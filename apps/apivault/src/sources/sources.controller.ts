@@ -70,6 +70,24 @@ export class SourcesController {
     return this.sources.remove(id);
   }
 
+  /** Stops the source's scheduled runs (manual runs still work); 409 NO_SCHEDULE without one. */
+  @Post(':id/schedule/pause')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiOkResponse({ description: 'the source, schedulePaused true' })
+  pauseSchedule(@Param('id') id: string) {
+    return this.sources.setSchedulePaused(id, true);
+  }
+
+  /** Restarts the scheduled runs from the next slot (missed ones are not made up). */
+  @Post(':id/schedule/resume')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiOkResponse({ description: 'the source, schedulePaused false' })
+  resumeSchedule(@Param('id') id: string) {
+    return this.sources.setSchedulePaused(id, false);
+  }
+
   /** Checks configuration, credential and reachability without a backup (nothing is stored). */
   @Post(':id/test')
   @HttpCode(200)
@@ -85,7 +103,7 @@ export class SourcesController {
   @RequireRole('operator')
   @ApiAcceptedResponse({ description: 'the started run; Location names it' })
   async startRun(@Param('id') id: string, @Res({ passthrough: true }) response: Response) {
-    const { run } = await this.backups.start(id, 'api');
+    const run = await this.backups.start(id, 'api');
     response.setHeader('Location', `/api/v1/runs/${run.id}`);
     return toRunView(run);
   }

@@ -7,7 +7,8 @@ import { CONNECTOR_REGISTRY } from '../core/tokens.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/app-errors.js';
 import { decodeCursor, toPage, type Page } from '../http/cursor.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
-import { SourceAdminRepository, type ManagedSourceRecord } from './source-admin.repository.js';
+import { SourceAdminRepository, type ManagedSourceRecord, type SourceSettingsPatch } from './source-admin.repository.js';
+import { SourceChanges } from './source-changes.js';
 
 export interface SourceDefinition {
   name: string;
@@ -27,6 +28,9 @@ export interface SourceView {
   credentialName: string | null;
   enabled: boolean;
   schedule: string | null;
+  scheduleTimezone: string;
+  scheduleJitterSeconds: number;
+  schedulePaused: boolean;
   managedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -40,6 +44,15 @@ export interface SourcePatch {
   credential?: string | null;
   enabled?: boolean;
   schedule?: string | null;
+  scheduleTimezone?: string | null;
+  scheduleJitterSeconds?: number;
+}
+
+/** A source as apivault.yaml or the API creates it. */
+export interface NewSource extends SourcePatch {
+  name: string;
+  kind: string;
+  config: unknown;
 }
 
 const nameCursor = z.object({ name: z.string() });
@@ -50,6 +63,7 @@ export class SourcesService {
     private readonly sources: SourceRepository,
     private readonly admin: SourceAdminRepository,
     private readonly credentials: CredentialsService,
+    private readonly changes: SourceChanges,
     @Inject(CONNECTOR_REGISTRY) private readonly registry: ConnectorRegistry,
   ) {}
 
@@ -87,13 +101,14 @@ export class SourcesService {
   }
 
   /** A new source from the API; 409 when the name is taken. */
-  async create(definition: { name: string; kind: string; config: unknown; credential?: string | null; enabled?: boolean; schedule?: string | null }): Promise<SourceView> {
+  async create(definition: NewSource): Promise<SourceView> {
     this.checkConfig(definition.kind, definition.config);
     const credentialId = await this.credentialIdOf(definition.credential);
     if (await this.sources.findByName(definition.name)) throw new ConflictError('SOURCE_EXISTS', `a source named ${definition.name} already exists`, { name: definition.name });
     const created = await this.sources.create({ name: definition.name, kind: definition.kind, config: definition.config as Prisma.InputJsonValue, credentialId });
     if (definition.enabled === false) await this.sources.update(created.id, { enabled: false });
-    if (definition.schedule) await this.admin.setSettings(created.id, { schedule: definition.schedule });
+    if (definition.schedule) await this.admin.setSettings(created.id, scheduleSettings(definition));
+    this.changes.changed(created.id);
     return this.view(created.id);
   }
 
@@ -108,7 +123,10 @@ export class SourcesService {
    * Makes a source equal to its declaration in apivault.yaml, marked as managed by the file;
    * writes only what differs, so applying the same file twice changes nothing.
    */
-  async declare(definition: { name: string; kind: string; config: unknown; credential: string | null; enabled: boolean; schedule: string | null }, managedBy: string): Promise<{ source: SourceView; changed: boolean }> {
+  async declare(
+    definition: NewSource & { credential: string | null; enabled: boolean; schedule: string | null },
+    managedBy: string,
+  ): Promise<{ source: SourceView; changed: boolean }> {
     this.checkConfig(definition.kind, definition.config);
     const byName = await this.sources.findByName(definition.name);
     const existing = byName ? await this.admin.findById(byName.id) : null;
@@ -124,10 +142,13 @@ export class SourcesService {
       existing.credentialId !== credentialId ||
       existing.enabled !== definition.enabled ||
       (existing.settings?.schedule ?? null) !== definition.schedule ||
+      (existing.settings?.scheduleTimezone ?? null) !== (definition.scheduleTimezone ?? null) ||
+      (existing.settings?.scheduleJitterSeconds ?? 0) !== (definition.scheduleJitterSeconds ?? 0) ||
       existing.settings?.managedBy !== managedBy;
     if (!changed) return { source: toSourceView(existing), changed };
     await this.sources.update(existing.id, { kind: definition.kind, config: definition.config as Prisma.InputJsonValue, credentialId, enabled: definition.enabled });
-    await this.admin.setSettings(existing.id, { managedBy, schedule: definition.schedule });
+    await this.admin.setSettings(existing.id, { managedBy, ...scheduleSettings(definition), scheduleTimezone: definition.scheduleTimezone ?? null, scheduleJitterSeconds: definition.scheduleJitterSeconds ?? 0 });
+    this.changes.changed(existing.id);
     return { source: await this.view(existing.id), changed };
   }
 
@@ -136,6 +157,19 @@ export class SourcesService {
     const source = await this.managed(idOrName);
     await this.sources.update(source.id, { enabled: false });
     await this.admin.setSettings(source.id, { managedBy: null });
+    this.changes.changed(source.id);
+    return this.view(source.id);
+  }
+
+  /**
+   * Stops (or restarts) a source's scheduled runs without touching its definition: an operator's
+   * action, allowed on file-managed sources too. Manual runs still work while paused.
+   */
+  async setSchedulePaused(idOrName: string, paused: boolean): Promise<SourceView> {
+    const source = await this.managed(idOrName);
+    if (!source.settings?.schedule) throw new ConflictError('NO_SCHEDULE', `source ${source.name} has no schedule to ${paused ? 'pause' : 'resume'}`, {});
+    await this.admin.setSettings(source.id, { schedulePaused: paused });
+    this.changes.changed(source.id);
     return this.view(source.id);
   }
 
@@ -173,7 +207,9 @@ export class SourcesService {
       credentialId,
       enabled: patch.enabled,
     });
-    if (patch.schedule !== undefined) await this.admin.setSettings(source.id, { schedule: patch.schedule });
+    const schedule = scheduleSettings(patch);
+    if (Object.keys(schedule).length > 0) await this.admin.setSettings(source.id, schedule);
+    this.changes.changed(source.id);
     return this.view(source.id);
   }
 
@@ -206,6 +242,15 @@ export class SourcesService {
   }
 }
 
+/** The schedule fields a create or patch sets (only those given). */
+function scheduleSettings(patch: SourcePatch): SourceSettingsPatch {
+  const settings: SourceSettingsPatch = {};
+  if (patch.schedule !== undefined) settings.schedule = patch.schedule;
+  if (patch.scheduleTimezone !== undefined) settings.scheduleTimezone = patch.scheduleTimezone;
+  if (patch.scheduleJitterSeconds !== undefined) settings.scheduleJitterSeconds = patch.scheduleJitterSeconds;
+  return settings;
+}
+
 function refuseIfManaged(source: ManagedSourceRecord, action: string): void {
   if (source.settings?.managedBy) {
     throw new ConflictError('MANAGED_BY_FILE', `source ${source.name} is declared in the configuration file; ${action} it there and apply the file`, {
@@ -224,6 +269,9 @@ export function toSourceView(source: ManagedSourceRecord): SourceView {
     credentialName: source.credential?.name ?? null,
     enabled: source.enabled,
     schedule: source.settings?.schedule ?? null,
+    scheduleTimezone: source.settings?.scheduleTimezone ?? 'UTC',
+    scheduleJitterSeconds: source.settings?.scheduleJitterSeconds ?? 0,
+    schedulePaused: source.settings?.schedulePaused ?? false,
     managedBy: source.settings?.managedBy ?? null,
     createdAt: source.createdAt,
     updatedAt: source.updatedAt,

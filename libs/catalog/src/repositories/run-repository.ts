@@ -5,14 +5,6 @@ export type RunRecord = Prisma.RunGetPayload<object>;
 export class RunRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  create(data: { sourceId: string; slot: string; trigger: string }): Promise<RunRecord> {
-    return this.prisma.run.create({ data: { ...data, status: 'running', startedAt: new Date() } });
-  }
-
-  findActiveForSource(sourceId: string): Promise<RunRecord | null> {
-    return this.prisma.run.findFirst({ where: { sourceId, status: { in: ['queued', 'running'] } } });
-  }
-
   findById(id: string): Promise<RunRecord | null> {
     return this.prisma.run.findUnique({ where: { id } });
   }
@@ -29,10 +21,7 @@ export class RunRepository {
     });
   }
 
-  updateStats(id: string, stats: Prisma.InputJsonValue): Promise<unknown> {
-    return this.prisma.run.update({ where: { id }, data: { stats } });
-  }
-
+  /** The outcome of a held run an operator applied (it holds no lease: it ended before). */
   finish(id: string, data: { status: RunStatus; stats: Prisma.InputJsonValue; error?: Prisma.InputJsonValue }): Promise<RunRecord> {
     return this.prisma.run.update({ where: { id }, data: { ...data, finishedAt: new Date() } });
   }
@@ -55,13 +44,5 @@ export class RunRepository {
       this.prisma.run.update({ where: { id: runId }, data: { status: 'cancelled', error } }),
     ]);
     return run;
-  }
-
-  /** Runs left `running` by a process that died: they can never finish, so they are failed. */
-  failOrphans(message: string): Promise<Prisma.BatchPayload> {
-    return this.prisma.run.updateMany({
-      where: { status: { in: ['queued', 'running'] } },
-      data: { status: 'failed', finishedAt: new Date(), error: { stage: 'engine', code: 'ORPHANED', message } },
-    });
   }
 }

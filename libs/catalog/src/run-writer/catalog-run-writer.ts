@@ -17,6 +17,13 @@ export interface RunWriteRequest {
   guard: { maxRemovedShare: number } | null;
   /** When applying a held run: its staged entries are deleted in the same transaction. */
   consumesHeldRun?: string;
+  /**
+   * First statement of the transaction: the run engine checks that it still holds the run's lease
+   * (a fencing check), so a replica that lost its lease can never write the catalog.
+   */
+  fence?: (tx: Prisma.TransactionClient) => Promise<void>;
+  /** Last statement of the transaction: the run's outcome commits with the catalog change. */
+  complete?: (tx: Prisma.TransactionClient, result: RunWriteResult) => Promise<void>;
 }
 
 /** Why a run was held: the numbers an operator needs to decide. */
@@ -76,7 +83,12 @@ export class CatalogRunWriter {
   constructor(private readonly prisma: PrismaClient) {}
 
   async apply(request: RunWriteRequest): Promise<RunWriteResult> {
-    return this.prisma.$transaction((tx) => this.applyIn(tx, request), TRANSACTION_OPTIONS);
+    return this.prisma.$transaction(async (tx) => {
+      await request.fence?.(tx);
+      const result = await this.applyIn(tx, request);
+      await request.complete?.(tx, result);
+      return result;
+    }, TRANSACTION_OPTIONS);
   }
 
   private async applyIn(tx: Prisma.TransactionClient, request: RunWriteRequest): Promise<RunWriteResult> {
