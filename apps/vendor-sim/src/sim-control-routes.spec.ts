@@ -122,6 +122,31 @@ describe('vendor-sim /_sim/ control API', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('lists the vendor calls received, by vendor and since an instant, each with its arrival time', async () => {
+    sim.requests.length = 0;
+    const since = Date.now();
+    // Unsigned calls are refused, but each is logged under the vendor it was addressed to.
+    const calls: Array<[string, string, string | undefined]> = [
+      ['POST', `/v1/${sim.projectId}/connections/export`, 'dlf'],
+      ['POST', `/v1/${sim.projectId}/service/export/zip`, 'dataservice'],
+      ['GET', `/v2/${sim.projectId}/apigw/instances/i-1/api-groups`, 'apig'],
+      ['GET', `/v2/${sim.projectId}/apic/instances/i-1/apps`, 'roma'],
+      ['POST', '/v3/auth/tokens', 'iam'],
+      ['POST', '/?Action=ListDataServiceApis&Version=2020-05-18', 'dataworks'],
+      ['GET', '/no/such/vendor', undefined],
+    ];
+    for (const [method, path] of calls) await (await fetch(`${sim.baseUrl}${path}`, { method })).arrayBuffer();
+
+    const all = (await (await control('GET', `/requests?since=${since}`)).json()) as { requests: Array<Record<string, unknown>> };
+    expect(all.requests.map((r) => [r.method, r.path, r.vendor])).toEqual(calls.map(([method, path, vendor]) => [method, path.split('?')[0], vendor]));
+    for (const request of all.requests) expect(request.receivedAt).toEqual(expect.any(Number));
+    const dataworks = (await (await control('GET', `/requests?vendor=dataworks&since=${since}`)).json()) as { requests: Array<Record<string, unknown>> };
+    expect(dataworks.requests).toEqual([expect.objectContaining({ vendor: 'dataworks', status: 400 })]);
+    expect(await (await control('GET', `/requests?since=${Date.now() + 60_000}`)).json()).toEqual({ requests: [] });
+    expect((await control('GET', '/requests?vendor=azure')).status).toBe(400);
+    expect((await control('GET', '/requests?since=yesterday')).status).toBe(400);
+  });
+
   it('is not logged as a vendor call', async () => {
     sim.requests.length = 0;
     await control('GET', '/dlf/workspaces');

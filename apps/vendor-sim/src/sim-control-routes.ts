@@ -7,10 +7,13 @@ import type { DataServiceState } from './dataservice/dataservice-state.js';
 import { dataWorksControlRouter } from './dataworks/dataworks-control-routes.js';
 import type { DataWorksState } from './dataworks/dataworks-state.js';
 import { countEstate, type EstateCensus } from './estate-census.js';
+import { mutateEstate } from './estate-mutation.js';
 import { faultControlRouter } from './fault-control-routes.js';
 import type { FaultInjector } from './faults.js';
 import { iamControlRouter } from './iam/iam-control-routes.js';
 import type { IamState } from './iam/iam-state.js';
+import type { LoggedRequest } from './request-log.js';
+import { requestLogRouter } from './request-log-routes.js';
 import { romaControlRouter } from './roma/roma-control-routes.js';
 import type { RomaState } from './roma/roma-state.js';
 
@@ -23,6 +26,8 @@ export interface SimControlDeps {
   iam: IamState;
   apig: ApigState;
   dataworks: DataWorksState;
+  /** Every vendor call received (not `/_sim/` calls), for `GET /_sim/requests`. */
+  requestLog: readonly LoggedRequest[];
 }
 
 function badRequest(res: Response, message: string): void {
@@ -43,12 +48,22 @@ export function simControlRouter(deps: SimControlDeps): Router {
   router.use(express.json({ limit: '1mb' }));
 
   router.use('/faults', faultControlRouter(faults));
+  router.use('/requests', requestLogRouter(deps.requestLog));
   router.use('/roma', romaControlRouter(deps.roma));
   router.use('/iam', iamControlRouter(deps.iam));
   router.use('/apig', apigControlRouter(deps.apig));
   router.use('/dataworks', dataWorksControlRouter(deps.dataworks));
   router.get('/estate', (_req, res) => {
     res.json(countEstate(deps.census ?? {}));
+  });
+  /** `{"share": 0.01, "seed": 1}`: edits that share of every vendor's items (see estate-mutation.ts). */
+  router.post('/estate/mutate', (req, res) => {
+    const body = (req.body ?? {}) as { share?: unknown; seed?: unknown };
+    try {
+      res.json(mutateEstate(deps, { share: body.share as number, seed: body.seed as number | undefined }));
+    } catch (error) {
+      badRequest(res, (error as Error).message);
+    }
   });
 
   router.get('/dlf/workspaces', (_req, res) => {

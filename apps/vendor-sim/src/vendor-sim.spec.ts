@@ -142,14 +142,19 @@ describe('vendor-sim DLF export', () => {
     expect(sha256(await exportedZip(await signedExport(sim)))).toBe(sha256(before));
   });
 
-  it('logs vendor calls with their status', async () => {
+  it('logs vendor calls with their status, vendor and arrival time', async () => {
     sim.requests.length = 0;
+    const before = Date.now();
     await (await signedExport(sim)).arrayBuffer();
     await (await fetch(exportUrl(sim), { method: 'POST' })).arrayBuffer();
     expect(sim.requests).toEqual([
-      { method: 'POST', path: `/v1/${sim.projectId}/connections/export`, status: 200 },
-      { method: 'POST', path: `/v1/${sim.projectId}/connections/export`, status: 401 },
+      { method: 'POST', path: `/v1/${sim.projectId}/connections/export`, status: 200, vendor: 'dlf', receivedAt: expect.any(Number) },
+      { method: 'POST', path: `/v1/${sim.projectId}/connections/export`, status: 401, vendor: 'dlf', receivedAt: expect.any(Number) },
     ]);
+    const [first, second] = sim.requests.map((r) => r.receivedAt);
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(second).toBeGreaterThanOrEqual(first!);
+    expect(second).toBeLessThanOrEqual(Date.now());
   });
 });
 

@@ -52,7 +52,10 @@ export function aliyunGatewayRouter(deps: AliyunGatewayDeps): Router {
     if (!action || call.action === undefined) return sendAliyunError(res, call.context, 'InvalidAction.NotFound');
     if (call.version !== action.version) return sendAliyunError(res, call.context, 'InvalidVersion');
     const throttled = deps.throttle.admit(auth.accessKeyId, call.action);
-    if (throttled) return sendAliyunError(res, call.context, throttled);
+    if (throttled) {
+      if (throttled.retryAfterSeconds !== undefined) res.set('Retry-After', String(throttled.retryAfterSeconds));
+      return sendAliyunError(res, call.context, throttled.code);
+    }
 
     await action.handle({ ...call, params: call.params, action: call.action, accessKeyId: auth.accessKeyId, accountId: auth.accountId }, req, res);
   });

@@ -18,9 +18,19 @@ const optionsSchema = z.strictObject({
       userPerSecond: z.number().int().positive().nullable().optional(),
       apiPerSecond: z.number().int().positive().nullable().optional(),
       systemPerSecond: z.number().int().positive().nullable().optional(),
+      retryAfter: z.boolean().nullable().optional(),
     })
     .optional(),
 });
+
+/** null removes a setting (a limit is off); a field left out stays as it is. */
+function applyPatch<T extends object>(target: T, patch: { [K in keyof T]?: T[K] | null }): void {
+  for (const key of Object.keys(patch) as Array<keyof T>) {
+    const value = patch[key];
+    if (value === null) delete target[key];
+    else if (value !== undefined) target[key] = value as T[keyof T];
+  }
+}
 
 const projectSchema = z.strictObject({
   projectId: z.number().int().positive(),
@@ -54,11 +64,7 @@ export function dataWorksControlRouter(state: DataWorksState): Router {
     const parsed = optionsSchema.safeParse(req.body ?? {});
     if (!parsed.success) return badRequest(res, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     if (parsed.data.singleElementLists) state.options.singleElementLists = parsed.data.singleElementLists;
-    for (const [name, value] of Object.entries(parsed.data.throttling ?? {})) {
-      const key = name as keyof DataWorksState['options']['throttling'];
-      if (value === null) delete state.options.throttling[key];
-      else if (value !== undefined) state.options.throttling[key] = value;
-    }
+    applyPatch(state.options.throttling, parsed.data.throttling ?? {});
     res.json(state.options);
   });
 

@@ -273,6 +273,25 @@ describe('flow control and faults', () => {
     expect((await list({})).status).toBe(200);
   });
 
+  it('sends no Retry-After with throttling, like the gateway, unless told to: then the seconds until the window admits again', async () => {
+    sim.dataworks.options.throttling = { userPerSecond: 2 };
+    await new Promise((r) => setTimeout(r, 1100));
+    await list({});
+    await list({});
+    const silent = await list({});
+    expect([silent.status, silent.body.Code, silent.headers.get('retry-after')]).toEqual([429, 'Throttling.User', null]);
+
+    sim.dataworks.options.throttling = { userPerSecond: 2, retryAfter: true };
+    const told = await list({ Format: 'XML' });
+    expect([told.status, told.headers.get('retry-after')]).toEqual([429, '1']);
+    expect(told.text).toContain('<Code>Throttling.User</Code>');
+    const logged = sim.requests.at(-1);
+    expect(logged).toMatchObject({ vendor: 'dataworks', status: 429, retryAfter: '1' });
+    // Waiting what it said is enough: the window has room again.
+    await new Promise((r) => setTimeout(r, 1000 * Number(told.headers.get('retry-after'))));
+    expect((await list({})).status).toBe(200);
+  });
+
   it('serves injected status faults as Alibaba errors, with Retry-After on 429 and 503', async () => {
     sim.faults.inject('http-429', { route: 'dataworks.list' });
     const throttled = await list({});
@@ -382,8 +401,9 @@ describe('/_sim/dataworks control routes', () => {
     expect(sim.dataworks.get(PROJECT, api.ApiId)).toBeUndefined();
     expect((await control('/projects', { method: 'POST', body: JSON.stringify({ projectId: 10_003 }) })).status).toBe(201);
     expect((await list({ ProjectId: '10003' })).body.Data).toMatchObject({ TotalCount: 0, Apis: [] });
-    const options = await control('/options', { method: 'PATCH', body: JSON.stringify({ singleElementLists: 'array', throttling: { userPerSecond: null } }) });
-    expect(options.body).toEqual({ singleElementLists: 'array', throttling: { apiPerSecond: 500 } });
+    const options = await control('/options', { method: 'PATCH', body: JSON.stringify({ singleElementLists: 'array', throttling: { userPerSecond: null, retryAfter: true } }) });
+    expect(options.body).toEqual({ singleElementLists: 'array', throttling: { apiPerSecond: 500, retryAfter: true } });
+    expect((await control('/options', { method: 'PATCH', body: JSON.stringify({ throttling: { retryAfter: 'yes' } }) })).status).toBe(400);
     expect(sim.estate().vendors.dataworks).toEqual({ apis: sim.dataworks.count(), projects: 3 });
   });
 });

@@ -132,6 +132,24 @@ describe('VendorHttpClient', () => {
     expect(error.retryAfterMs).toBe(30_000);
   });
 
+  it('reads the vendor code of an Alibaba error answered in XML (Format=XML), on an error status and under a 200', async () => {
+    const xml = (code: string, message: string) =>
+      `<?xml version='1.0' encoding='UTF-8'?><Error><RequestId>1</RequestId><HostId>h</HostId><Code>${code}</Code><Message>${message}</Message></Error>`;
+    routes.set('/xml-429', (_req, res) =>
+      res.writeHead(429, { 'content-type': 'text/xml;charset=utf-8', 'retry-after': '2' }).end(xml('Throttling.User', 'Request was denied due to user flow control.')),
+    );
+    routes.set('/xml-200', (_req, res) => res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8' }).end(xml('Forbidden.Access', 'You are not authorized &amp; logged.')));
+
+    const throttled = await failure(send('/xml-429'));
+    expect(throttled.toDetails()).toMatchObject({ stage: 'fetch', code: 'HTTP_ERROR', call: CALL, status: 429, vendorCode: 'Throttling.User' });
+    expect(throttled.message).toBe(`${CALL}: vendor answered 429 Throttling.User: Request was denied due to user flow control.`);
+    expect([throttled.retryable, throttled.retryAfterMs]).toEqual([true, 2_000]);
+
+    const refused = await failure(send('/xml-200', { expect: 'json' }));
+    expect(refused.toDetails()).toMatchObject({ code: 'UNEXPECTED_CONTENT', status: 200, vendorCode: 'Forbidden.Access' });
+    expect(refused.message).toBe(`${CALL}: vendor answered 200 with an XML document instead of a JSON document (vendor code Forbidden.Access): You are not authorized & logged.`);
+  });
+
   it('keeps a long error body excerpt short and on one line', async () => {
     routes.set('/500', (_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`boom\n${'x'.repeat(10_000)}`));
     const error = await failure(send('/500'));

@@ -411,7 +411,7 @@ class CallFailures {
 
   unexpectedContent(status: number, expected: ExpectedBody, seen: SniffedContent, head: Buffer): VendorCallError {
     const text = head.toString('utf8');
-    const { vendorCode, vendorMessage } = seen === 'json' ? parseVendorErrorBody(text) : {};
+    const { vendorCode, vendorMessage } = seen === 'json' || seen === 'xml' ? parseVendorErrorBody(text) : {};
     let quoted = '';
     if (seen === 'html') quoted = htmlSummary(text);
     else if (vendorMessage) quoted = vendorMessage;
