@@ -13,6 +13,7 @@ import {
   openDatabase,
   RunClaimRepository,
   RunRepository,
+  ScheduledSlotRepository,
   SettingsRepository,
   SourceRepository,
   describeDatabase,
@@ -83,6 +84,7 @@ const repositories = [
   SettingsRepository,
   CatalogRunWriter,
   RunClaimRepository,
+  ScheduledSlotRepository,
 ].map(
   (Repository) => ({ provide: Repository, useFactory: (db: Database) => new Repository(db.prisma), inject: [DATABASE] }),
 );

@@ -8,6 +8,7 @@ export * from './repositories/catalog-repository.js';
 export * from './repositories/credential-repository.js';
 export * from './repositories/run-repository.js';
 export * from './repositories/run-claim-repository.js';
+export * from './repositories/scheduled-slot-repository.js';
 export * from './repositories/settings-repository.js';
 export * from './repositories/source-repository.js';
 export type { PrismaClient, Prisma, RunStatus, ChangeType } from './generated/prisma/client.js';

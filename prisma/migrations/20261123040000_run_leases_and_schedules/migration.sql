@@ -16,5 +16,15 @@ ALTER TABLE "source_settings" ADD COLUMN     "schedule_jitter_seconds" INTEGER N
 ADD COLUMN     "schedule_paused" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "schedule_timezone" TEXT;
 
+-- CreateTable
+CREATE TABLE "scheduled_slots" (
+    "job" TEXT NOT NULL,
+    "slot" TIMESTAMPTZ(3) NOT NULL,
+    "claimed_by" TEXT NOT NULL,
+    "claimed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "scheduled_slots_pkey" PRIMARY KEY ("job","slot")
+);
+
 -- CreateIndex
 CREATE INDEX "runs_status_not_before_idx" ON "runs"("status", "not_before");

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { RunRepository } from '#catalog';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { appSettingsFromEnv, type AppSettings } from '../config/app-settings.js';
@@ -22,6 +23,7 @@ import { registerSnapshotCommands } from '../snapshots/snapshot-commands.js';
 import { ConfigApplierService } from '../config-file/config-applier.service.js';
 import { prepareConfigFile, registerSecurityCommands } from './security-commands.js';
 import { printJson, printTable } from './output.js';
+import { startRunProgressBar, type RunProgressBar } from './progress-bar.js';
 import { readStdin } from './read-stdin.js';
 
 interface Env {
@@ -90,8 +92,20 @@ export function buildCli(): Command {
         const backups = ctx.get(BackupService);
         const targets = names.length > 0 ? names : (await sources.list()).filter((s) => s.enabled).map((s) => s.name);
         if (targets.length === 0) throw new Error('no sources configured: add one with `apivault sources add`');
+        const runRecords = ctx.get(RunRepository);
         const runs = [];
-        for (const name of targets) runs.push({ source: name, run: await backups.runToCompletion(name, 'cli') });
+        for (const name of targets) {
+          // On a terminal only: calls, artifacts, items and bytes of the run, redrawn in place.
+          let progress: RunProgressBar | undefined;
+          try {
+            const run = await backups.runToCompletion(name, 'cli', (claimed) => {
+              progress ??= startRunProgressBar({ runId: claimed.id, label: name, readStats: async (id) => (await runRecords.findById(id))?.stats ?? null });
+            });
+            runs.push({ source: name, run });
+          } finally {
+            await progress?.stop();
+          }
+        }
         if (opts.json) printJson(runs);
         else printTable(runs.map(({ source, run }) => ({ source, run: run.id, status: run.status, ...(run.stats as object), error: (run.error as { message?: string } | null)?.message })), ['source', 'run', 'status', 'added', 'modified', 'removed', 'unchanged', 'artifactsNew', 'error']);
         if (runs.some(({ run }) => run.status !== 'succeeded')) process.exitCode = 1;

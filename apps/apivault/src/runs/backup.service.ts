@@ -50,10 +50,11 @@ export class BackupService {
    * waits out its backoff here and the next attempt runs here too. An operator's explicit run
    * is not held back by the parallel-run limit.
    */
-  async runToCompletion(sourceIdOrName: string, trigger: string): Promise<RunRecord> {
+  async runToCompletion(sourceIdOrName: string, trigger: string, onClaimed?: (run: RunRecord) => void): Promise<RunRecord> {
     let claim = await this.claim(sourceIdOrName, trigger, false);
     for (;;) {
       if (!('claimed' in claim)) throw new Error('unreachable: a run started without the capacity check is always claimed');
+      onClaimed?.(claim.claimed);
       const ended = await this.dispatcher.launch(claim.claimed);
       if (ended.status !== 'queued' || ended.attempt >= ended.maxAttempts) return ended;
       const waitMs = Math.max(0, (ended.notBefore?.getTime() ?? Date.now()) - Date.now());

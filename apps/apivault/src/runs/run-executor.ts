@@ -109,7 +109,7 @@ export class RunExecutor {
           raw.body.destroy();
           throw error instanceof VendorCallError
             ? error
-            : new VendorCallError(`reading the response body of ${raw.call} failed: ${(error as Error).message}`, { call: raw.call, code: 'NETWORK', retryable: true });
+            : new VendorCallError(`reading the response body of ${raw.call} failed: ${(error as Error).message}`, { call: raw.call, code: 'NETWORK', retryable: true, cause: error });
         });
         spooled.push(file);
         const stored = await this.archive.putFile(file);

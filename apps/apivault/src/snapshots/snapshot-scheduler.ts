@@ -2,7 +2,10 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Logger } from 'pino';
+import { ScheduledSlotRepository } from '#catalog';
 import { LOGGER } from '../core/tokens.js';
+import { ReplicaIdentity } from '../runs/replica-identity.js';
+import { slotOfTick } from '../schedules/schedule-slots.js';
 import { SnapshotRepository } from './snapshot-repository.js';
 import type { SnapshotSettings } from './snapshot-settings.js';
 import { SnapshotVerifierService } from './snapshot-verifier.service.js';
@@ -13,9 +16,11 @@ export const SNAPSHOT_JOB = 'apivault-snapshot';
 export const VERIFY_JOB = 'apivault-verify';
 
 /**
- * Registers the snapshot and verification cron jobs (UTC) when the daemon starts, only if
- * APIVAULT_SNAPSHOT_CRON / APIVAULT_VERIFY_CRON are set; the CLI and tests never start timers.
- * A tick that is still running when the next one is due is not started twice.
+ * Registers the snapshot and verification cron jobs (APIVAULT_SNAPSHOT_TIMEZONE, default UTC)
+ * when the daemon starts, only if APIVAULT_SNAPSHOT_CRON / APIVAULT_VERIFY_CRON are set; the CLI
+ * never starts timers. Every replica ticks; the one that claims the slot runs it, so a slot
+ * makes one snapshot however many replicas there are. A tick still running when the next one
+ * is due is not started twice.
  */
 @Injectable()
 export class SnapshotScheduler implements OnApplicationBootstrap {
@@ -26,6 +31,8 @@ export class SnapshotScheduler implements OnApplicationBootstrap {
     private readonly snapshots: SnapshotService,
     private readonly verifier: SnapshotVerifierService,
     private readonly repository: SnapshotRepository,
+    private readonly slots: ScheduledSlotRepository,
+    private readonly replica: ReplicaIdentity,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -58,8 +65,23 @@ export class SnapshotScheduler implements OnApplicationBootstrap {
   }
 
   private register(name: string, cronTime: string, tick: () => Promise<void>): void {
-    const job = CronJob.from({ cronTime, onTick: tick, start: true, timeZone: 'UTC', waitForCompletion: true, name });
+    const timeZone = this.settings.timeZone ?? 'UTC';
+    const onTick = async () => {
+      const slot = slotOfTick({ cron: cronTime, timeZone }, new Date());
+      if (!slot) return;
+      try {
+        if (!(await this.slots.claim(name, slot, this.replica.id))) {
+          this.logger.debug({ job: name, slot: slot.toISOString() }, 'slot taken by another replica');
+          return;
+        }
+      } catch (error) {
+        this.logger.error({ err: error, job: name }, 'could not claim the scheduled slot; skipping it');
+        return;
+      }
+      await tick();
+    };
+    const job = CronJob.from({ cronTime, onTick, start: true, timeZone, waitForCompletion: true, name });
     this.registry.addCronJob(name, job);
-    this.logger.info({ job: name, cron: cronTime, next: job.nextDate().toISO() }, 'schedule registered');
+    this.logger.info({ job: name, cron: cronTime, timeZone, next: job.nextDate().toISO() }, 'schedule registered');
   }
 }

@@ -1,12 +1,15 @@
 import { validateCronExpression } from 'cron';
+import { checkTimeZone } from '../schedules/schedule-slots.js';
 import { DEFAULT_RETENTION_POLICY, RETENTION_FIELDS, type RetentionPolicy } from './retention-policy.js';
 
 /** Snapshot schedules and the default retention policy, from APIVAULT_* variables. */
 export interface SnapshotSettings {
-  /** Cron expression (UTC) for a snapshot of the whole catalog; null = no schedule. */
+  /** Cron expression for a snapshot of the whole catalog; null = no schedule. */
   snapshotCron: string | null;
-  /** Cron expression (UTC) for verifying the newest snapshot of every scope; null = none. */
+  /** Cron expression for verifying the newest snapshot of every scope; null = none. */
   verifyCron: string | null;
+  /** IANA time zone of both cron expressions (default UTC). */
+  timeZone?: string;
   /** Share of objects and items a scheduled verification checks, 1..100. */
   verifySamplePercent: number;
   /** Applies to every scope without a policy of its own. */
@@ -39,9 +42,20 @@ export function snapshotSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S
   return {
     snapshotCron: cronOf(env, 'APIVAULT_SNAPSHOT_CRON'),
     verifyCron: cronOf(env, 'APIVAULT_VERIFY_CRON'),
+    timeZone: timeZoneOf(env, 'APIVAULT_SNAPSHOT_TIMEZONE'),
     verifySamplePercent: integerOf(env, 'APIVAULT_VERIFY_SAMPLE_PERCENT', 1, 100) ?? 100,
     retention,
   };
+}
+
+function timeZoneOf(env: NodeJS.ProcessEnv, name: string): string {
+  const value = valueOf(env, name) ?? 'UTC';
+  try {
+    checkTimeZone(value);
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message}`);
+  }
+  return value;
 }
 
 function valueOf(env: NodeJS.ProcessEnv, name: string): string | undefined {
