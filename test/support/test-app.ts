@@ -36,7 +36,13 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function startTestApp(options: { database: DatabaseConfig; archive?: ArchiveConfig; maxRemovedShare?: number; settings?: Partial<AppSettings> }): Promise<TestApp> {
+export async function startTestApp(options: {
+  database: DatabaseConfig;
+  archive?: ArchiveConfig;
+  maxRemovedShare?: number;
+  settings?: Partial<AppSettings>;
+  adminTokenName?: string;
+}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apivault-test-'));
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
@@ -58,7 +64,8 @@ export async function startTestApp(options: { database: DatabaseConfig; archive?
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const tokens = app.get(TokensService);
   const createToken = async (role: Role, name?: string) => (await tokens.create({ role, name, createdBy: 'test' })).token;
-  const adminToken = await createToken('admin', 'test-admin');
+  // Apps sharing one database (restarts, replicas) need their own name: token names are unique.
+  const adminToken = await createToken('admin', options.adminTokenName ?? 'test-admin');
   defaultTokens.set(new URL(url).origin, adminToken);
   return {
     app,

@@ -152,6 +152,9 @@ export class RunExecutor {
       if (coverage.allFailed() && entries.size === 0 && partErrors.length > 0 && partErrors.every(isRetryableRunFailure)) throw new AllPartsFailed(partErrors[0]);
 
       signal.throwIfAborted();
+      // Before the catalog transaction, not inside it: the fence locks the run row, so a progress
+      // write still in flight would wait for the transaction while the transaction waited for it.
+      await progress.close();
       let finished: RunRecord | null = null;
       await this.writer.apply({
         runId: run.id,
@@ -162,7 +165,6 @@ export class RunExecutor {
         fence: (tx) => this.claims.fence(tx, token),
         complete: async (tx, result) => {
           Object.assign(stats, withoutHeld(result));
-          await progress.close();
           stats.durationMs = Date.now() - started;
           finished = await this.claims.finish(token, outcomeOf(run.id, result, coverage, parts, entries.size, toJson({ ...stats, coverage: parts })), tx);
           if (!finished) throw new LeaseLostError(token, 'the run row changed under the catalog transaction');

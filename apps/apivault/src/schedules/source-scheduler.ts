@@ -9,7 +9,7 @@ import { DEFAULT_RUN_ENGINE_SETTINGS, type RunEngineSettings } from '../runs/run
 import { RunDispatcher } from '../runs/run-dispatcher.js';
 import { SourceAdminRepository, type ManagedSourceRecord } from '../sources/source-admin.repository.js';
 import { SourceChanges } from '../sources/source-changes.js';
-import { jitteredStart, latestSlotAtOrBefore, slotKey, slotOfTick, type SourceSchedule } from './schedule-slots.js';
+import { jitteredStart, latestSlotAtOrBefore, nextSlotAfter, slotKey, slotOfTick, type SourceSchedule } from './schedule-slots.js';
 
 interface Registered {
   signature: string;
@@ -50,7 +50,7 @@ export class SourceScheduler implements OnApplicationBootstrap, BeforeApplicatio
     if (this.engine.missedSlots === 'run-once') await this.catchUp(sources);
     this.timer = setInterval(() => void this.sync(), this.engine.scheduleSyncMs);
     this.timer.unref();
-    this.unsubscribe = this.changes.subscribe(() => void this.sync());
+    this.unsubscribe = this.changes.subscribe(() => this.sync());
   }
 
   beforeApplicationShutdown(): void {
@@ -95,7 +95,9 @@ export class SourceScheduler implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Queues the run of one slot (idempotent across replicas) and wakes this replica's dispatcher. */
   private async enqueue(sourceId: string, slot: Date, schedule: SourceSchedule, trigger: 'schedule' | 'catch-up'): Promise<void> {
-    const notBefore = jitteredStart(sourceId, slot, schedule.jitterSeconds);
+    // Jitter is capped at half the period: a slot due after the next one would always be superseded.
+    const halfPeriod = Math.floor((nextSlotAfter(schedule, slot).getTime() - slot.getTime()) / 2000);
+    const notBefore = jitteredStart(sourceId, slot, Math.min(schedule.jitterSeconds, halfPeriod));
     try {
       const run = await this.claims.enqueueSlot({ sourceId, slot: slotKey(slot), trigger, notBefore, maxAttempts: this.engine.maxAttempts });
       if (run) this.logger.info({ runId: run.id, sourceId, slot: slot.toISOString(), trigger, notBefore: notBefore.toISOString() }, 'slot queued');

@@ -6,14 +6,15 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class SourceChanges {
-  private readonly listeners = new Set<(sourceId: string) => void>();
+  private readonly listeners = new Set<(sourceId: string) => Promise<unknown>>();
 
-  subscribe(listener: (sourceId: string) => void): () => void {
+  subscribe(listener: (sourceId: string) => Promise<unknown>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  changed(sourceId: string): void {
-    for (const listener of this.listeners) listener(sourceId);
+  /** Resolves once every listener has taken the change in: the API answers after the scheduler did. */
+  async changed(sourceId: string): Promise<void> {
+    await Promise.all([...this.listeners].map((listener) => listener(sourceId)));
   }
 }

@@ -107,8 +107,9 @@ export class SourcesService {
     if (await this.sources.findByName(definition.name)) throw new ConflictError('SOURCE_EXISTS', `a source named ${definition.name} already exists`, { name: definition.name });
     const created = await this.sources.create({ name: definition.name, kind: definition.kind, config: definition.config as Prisma.InputJsonValue, credentialId });
     if (definition.enabled === false) await this.sources.update(created.id, { enabled: false });
-    if (definition.schedule) await this.admin.setSettings(created.id, scheduleSettings(definition));
-    this.changes.changed(created.id);
+    const schedule = scheduleSettings(definition);
+    if (Object.keys(schedule).length > 0) await this.admin.setSettings(created.id, schedule);
+    await this.changes.changed(created.id);
     return this.view(created.id);
   }
 
@@ -148,7 +149,7 @@ export class SourcesService {
     if (!changed) return { source: toSourceView(existing), changed };
     await this.sources.update(existing.id, { kind: definition.kind, config: definition.config as Prisma.InputJsonValue, credentialId, enabled: definition.enabled });
     await this.admin.setSettings(existing.id, { managedBy, ...scheduleSettings(definition), scheduleTimezone: definition.scheduleTimezone ?? null, scheduleJitterSeconds: definition.scheduleJitterSeconds ?? 0 });
-    this.changes.changed(existing.id);
+    await this.changes.changed(existing.id);
     return { source: await this.view(existing.id), changed };
   }
 
@@ -157,7 +158,7 @@ export class SourcesService {
     const source = await this.managed(idOrName);
     await this.sources.update(source.id, { enabled: false });
     await this.admin.setSettings(source.id, { managedBy: null });
-    this.changes.changed(source.id);
+    await this.changes.changed(source.id);
     return this.view(source.id);
   }
 
@@ -169,7 +170,7 @@ export class SourcesService {
     const source = await this.managed(idOrName);
     if (!source.settings?.schedule) throw new ConflictError('NO_SCHEDULE', `source ${source.name} has no schedule to ${paused ? 'pause' : 'resume'}`, {});
     await this.admin.setSettings(source.id, { schedulePaused: paused });
-    this.changes.changed(source.id);
+    await this.changes.changed(source.id);
     return this.view(source.id);
   }
 
@@ -209,7 +210,7 @@ export class SourcesService {
     });
     const schedule = scheduleSettings(patch);
     if (Object.keys(schedule).length > 0) await this.admin.setSettings(source.id, schedule);
-    this.changes.changed(source.id);
+    await this.changes.changed(source.id);
     return this.view(source.id);
   }
 

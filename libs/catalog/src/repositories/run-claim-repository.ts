@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { RunRecord } from './run-repository.js';
 
 /** Who holds a run: the replica's identity and the attempt it claimed (the fencing token). */
@@ -169,7 +169,9 @@ export class RunClaimRepository {
     outcome: { status: 'succeeded' | 'partial' | 'failed' | 'held' | 'cancelled'; stats: Prisma.InputJsonValue; error?: Prisma.InputJsonValue },
     tx: Prisma.TransactionClient = this.prisma,
   ): Promise<RunRecord | null> {
-    return this.endAttempt(tx, token, { status: outcome.status, stats: outcome.stats, error: outcome.error, finishedAt: new Date() }, { outcome: outcome.status, error: outcome.error });
+    // An outcome without an error clears the one an earlier attempt left (a retry that succeeded).
+    const error = outcome.error ?? Prisma.DbNull;
+    return this.endAttempt(tx, token, { status: outcome.status, stats: outcome.stats, error, finishedAt: new Date() }, { outcome: outcome.status, error: outcome.error });
   }
 
   /** A retryable failure: the run waits until `notBefore` and any replica runs it again. */
