@@ -1,6 +1,8 @@
+import { pipeline, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import { faultStatus, GENERIC_FAULTS, ZIP_FAULTS, type SimFault } from './fault-catalog.js';
+import type { ReplacementAnswer } from './fault-config.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { mulberry32 } from './prng.js';
 import { corruptFirstZipEntry } from './zip/corrupt-zip.js';
@@ -86,6 +88,33 @@ function sendThenReset(req: Request, res: Response, answer: RouteAnswer): void {
   res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)), () => req.socket.destroy());
 }
 
+/**
+ * The `replace-body` answer: the healthy headers, overridden by the replacement's, with its
+ * status and body. Headers are set as given (no charset added), so a test can send exactly the
+ * wrong Content-Type it means to.
+ */
+function sendReplacement(res: Response, replacement: ReplacementAnswer, healthy: RouteAnswer): void {
+  res.status(replacement.status ?? 200);
+  for (const [name, value] of Object.entries({ ...healthy.headers, ...replacement.headers })) {
+    if (name.toLowerCase() !== 'content-length') res.setHeader(name, value);
+  }
+  const { body, bodyBase64 } = replacement;
+  const made = typeof body === 'function' ? body(healthy.body) : body;
+  // Duck-typed: a stream made in another realm (a test under jest's VM modules) is a stream too.
+  if (typeof made === 'object' && !ArrayBuffer.isView(made) && typeof (made as Readable).pipe === 'function') {
+    // Chunked, read as it is sent: a body of hundreds of megabytes is never held whole.
+    return void pipeline(made as Readable, res, () => undefined);
+  }
+  const bytes =
+    bodyBase64 !== undefined
+      ? Buffer.from(bodyBase64, 'base64')
+      : typeof made === 'string'
+        ? Buffer.from(made, 'utf8')
+        : Buffer.from((made as Uint8Array).buffer, (made as Uint8Array).byteOffset, (made as Uint8Array).byteLength);
+  res.setHeader('Content-Length', String(bytes.length));
+  res.end(bytes);
+}
+
 async function serveGenericFault(
   fault: SimFault,
   decision: FaultDecision,
@@ -103,6 +132,8 @@ async function serveGenericFault(
   if (fault === 'html-200') return void res.status(200).type('text/html; charset=utf-8').send(HTML_ERROR_PAGE);
   const answer = await healthy();
   switch (fault) {
+    case 'replace-body':
+      return sendReplacement(res, decision.replacement!, answer);
     case 'reset':
       return sendThenReset(req, res, answer);
     case 'truncated':

@@ -27,6 +27,11 @@ export const SIM_FAULTS = [
   'reset',
   /** The first half of the healthy body, with a Content-Length that matches the half: a clean but short answer. */
   'truncated',
+  /**
+   * The healthy headers, with the status, headers and body of the fault's `replacement` instead:
+   * any hostile or broken answer a test brings (the reliability corpus), over real HTTP.
+   */
+  'replace-body',
   /** Zip routes: same as `truncated` (the name the DLF tests have always used). */
   'truncated-zip',
   /** Zip routes: random bytes (seeded, never starting with "PK") with the zip's headers. */
@@ -68,6 +73,7 @@ export const GENERIC_FAULTS = [
   'html-200',
   'reset',
   'truncated',
+  'replace-body',
 ] as const satisfies readonly SimFault[];
 
 /** Served by `applyFaults` on routes whose healthy answer is a zip. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SIM_FAULTS, type SimFault } from './fault-catalog.js';
@@ -9,11 +10,35 @@ const MAX_LATENCY_MS = 600_000;
 /** Added delay, ms: fixed, or `[min, max]` drawn per call from the rule's seeded stream. */
 export type LatencySpec = number | readonly [number, number];
 
+/** Makes a `replace-body` body from the healthy one, at each call. */
+export type ReplacementBodyMaker = (healthy: Buffer) => string | Uint8Array | Readable;
+
+/**
+ * What `replace-body` answers instead of the healthy answer. Exactly one of `body` and
+ * `bodyBase64`; the healthy answer's headers are kept unless `headers` overrides them, and
+ * Content-Length always tells the replacement's own length (streamed bodies are sent chunked).
+ */
+export interface ReplacementAnswer {
+  /** Default 200. */
+  status?: number;
+  /** Set over the healthy answer's headers (e.g. a wrong Content-Type). */
+  headers?: Record<string, string>;
+  /**
+   * Text (sent as UTF-8), bytes, or a function of the healthy body giving either, or a stream
+   * (sent chunked, for bodies too large to hold): a spoiled copy of the real answer.
+   */
+  body?: string | Uint8Array | ReplacementBodyMaker;
+  /** The bytes, base64-encoded: how a binary body travels in JSON or YAML (the control API, the fault file). */
+  bodyBase64?: string;
+}
+
 export interface FaultParameters {
   /** Added delay before the answer (the fault's or the healthy one). */
   latencyMs?: LatencySpec;
   /** `Retry-After` seconds of http-429 and http-503 (default 1); null sends no header. */
   retryAfterSeconds?: number | null;
+  /** The answer of `replace-body` (required there, refused elsewhere). */
+  replacement?: ReplacementAnswer;
 }
 
 /** One fault served to the next `times` matching calls (the queue that `inject` fills). */
@@ -55,9 +80,26 @@ const latencySchema = z.union([
     .refine(([min, max]) => min <= max, 'a latency range is [min, max] with min <= max'),
 ]);
 
+const replacementSchema = z
+  .strictObject({
+    status: z.number().int().min(200).max(599).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z
+      .union([
+        z.string(),
+        // isView, not instanceof: a Buffer made in another realm (jest's VM modules) is still bytes.
+        z.custom<Uint8Array>((value) => ArrayBuffer.isView(value), 'must be text, bytes or a function of the healthy body'),
+        z.custom<ReplacementBodyMaker>((value) => typeof value === 'function', 'must be text, bytes or a function of the healthy body'),
+      ])
+      .optional(),
+    bodyBase64: z.base64().optional(),
+  })
+  .refine((replacement) => (replacement.body === undefined) !== (replacement.bodyBase64 === undefined), 'a replacement has either body or bodyBase64');
+
 const parameterShape = {
   latencyMs: latencySchema.optional(),
   retryAfterSeconds: z.number().int().min(0).nullable().optional(),
+  replacement: replacementSchema.optional(),
 };
 
 const routeSchema = z.string().min(1);
@@ -65,6 +107,9 @@ const timesSchema = z.number().int().min(1);
 
 const latencyNeedsValue = (rule: { fault: SimFault; latencyMs?: LatencySpec }) => rule.fault !== 'latency' || rule.latencyMs !== undefined;
 const latencyNeedsValueIssue = { message: 'a latency fault needs latencyMs', path: ['latencyMs'] };
+/** A replacement goes with replace-body, and only there. */
+const replacementMatchesFault = (rule: { fault: SimFault; replacement?: unknown }) => (rule.fault === 'replace-body') === (rule.replacement !== undefined);
+const replacementMatchesFaultIssue = { message: 'replace-body needs a replacement, and only replace-body takes one', path: ['replacement'] };
 
 export const faultRuleSchema = z
   .strictObject({
@@ -75,14 +120,15 @@ export const faultRuleSchema = z
     times: timesSchema.optional(),
     ...parameterShape,
   })
-  .refine(latencyNeedsValue, latencyNeedsValueIssue);
+  .refine(latencyNeedsValue, latencyNeedsValueIssue)
+  .refine(replacementMatchesFault, replacementMatchesFaultIssue);
 
 export const faultConfigSchema = z.strictObject({
   seed: z.number().int().optional(),
   rules: z.array(faultRuleSchema),
 });
 
-/** `{fault, times?, route?, latencyMs?, retryAfterSeconds?}`: the body of `POST /_sim/faults`. */
+/** `{fault, times?, route?, latencyMs?, retryAfterSeconds?, replacement?}`: the body of `POST /_sim/faults`. */
 export const injectFaultSchema = z
   .strictObject({
     fault: z.enum(SIM_FAULTS),
@@ -90,7 +136,8 @@ export const injectFaultSchema = z
     times: timesSchema.optional(),
     ...parameterShape,
   })
-  .refine(latencyNeedsValue, latencyNeedsValueIssue);
+  .refine(latencyNeedsValue, latencyNeedsValueIssue)
+  .refine(replacementMatchesFault, replacementMatchesFaultIssue);
 
 export class FaultConfigError extends Error {
   override readonly name = 'FaultConfigError';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { unzipSync } from 'fflate';
 import { DLF_EXPORT_ROUTE, loadFaultConfigFile, startVendorSim, ZIP_BOMB_UNCOMPRESSED_SIZE, type FaultConfig, type SimFault, type VendorSim } from './index.js';
 import { exportedZip, huaweiError, signedExport } from './test/sim-client.js';
@@ -33,7 +34,7 @@ describe('vendor-sim faults', () => {
 
   /** Injects the fault once, checks the faulty answer, then checks that the next call is healthy. */
   async function once(fault: SimFault, check: (response: Response) => Promise<void>): Promise<void> {
-    sim.faults.inject(fault);
+    sim.faults.inject(fault, fault === 'replace-body' ? { replacement: { body: '{"nope": 1}', headers: { 'Content-Type': 'application/json' } } } : {});
     await check(await signedExport(sim));
     expect(sha256(await exportedZip(await signedExport(sim)))).toBe(sha256(healthy));
   }
@@ -176,6 +177,39 @@ describe('vendor-sim faults', () => {
     sim.faults.inject('page-shift');
     expect(sha256(await exportedZip(await signedExport(sim)))).toBe(sha256(healthy));
     expect(sim.faults.list()).toEqual([{ fault: 'page-shift', remaining: 1 }]);
+  });
+
+  it('replace-body: the replacement status, headers and body, over the healthy headers', () =>
+    once('replace-body', async (response) => {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get('content-disposition')).toMatch(/DLF_All_DataConnections\.zip/);
+      expect(response.headers.get('content-length')).toBe('11');
+      expect(await response.text()).toBe('{"nope": 1}');
+    }));
+
+  it('replace-body: bytes, base64, a stream, or a function of the healthy body', async () => {
+    const bytes = Buffer.from([0x50, 0x4b, 0xff, 0x00, 0xfe]);
+    sim.faults.inject('replace-body', { replacement: { body: bytes } });
+    sim.faults.inject('replace-body', { replacement: { bodyBase64: bytes.toString('base64'), status: 502 } });
+    sim.faults.inject('replace-body', { replacement: { body: () => Readable.from([Buffer.from('chunk one, '), Buffer.from('chunk two')]) } });
+    sim.faults.inject('replace-body', { replacement: { body: (healthyBody) => healthyBody.subarray(0, 4) } });
+    const first = await signedExport(sim);
+    expect([first.status, Buffer.from(await first.arrayBuffer())]).toEqual([200, bytes]);
+    const second = await signedExport(sim);
+    expect([second.status, Buffer.from(await second.arrayBuffer())]).toEqual([502, bytes]);
+    const third = await signedExport(sim);
+    expect([third.headers.get('content-length'), third.headers.get('transfer-encoding'), await third.text()]).toEqual([null, 'chunked', 'chunk one, chunk two']);
+    const fourth = await signedExport(sim);
+    expect(Buffer.from(await fourth.arrayBuffer())).toEqual(healthy.subarray(0, 4));
+  });
+
+  it('replace-body needs a replacement, with one body, and no other fault takes one', () => {
+    expect(() => sim.faults.inject('replace-body')).toThrow(/replacement: replace-body needs a replacement/);
+    expect(() => sim.faults.inject('replace-body', { replacement: {} })).toThrow(/either body or bodyBase64/);
+    expect(() => sim.faults.inject('replace-body', { replacement: { body: 'a', bodyBase64: 'YQ==' } })).toThrow(/either body or bodyBase64/);
+    expect(() => sim.faults.inject('http-500', { replacement: { body: 'a' } })).toThrow(/only replace-body takes one/);
+    expect(() => sim.faults.addRule({ fault: 'replace-body', replacement: { body: 'a', status: 99 } })).toThrow(/replacement\.status/);
   });
 
   it('refuses unknown faults and bad counts', () => {

@@ -9,6 +9,7 @@ import {
   type FaultRule,
   type InjectFaultOptions,
   type LatencySpec,
+  type ReplacementAnswer,
 } from './fault-config.js';
 import { derivedSeed, mulberry32, randomInt, type Random } from './prng.js';
 
@@ -26,6 +27,8 @@ export interface FaultDecision {
   latencyMs: number;
   /** `Retry-After` to send with a status fault, when it has one. */
   retryAfterSeconds?: number;
+  /** What `replace-body` answers. */
+  replacement?: ReplacementAnswer;
 }
 
 /** One firing, in the order they happened: the record two runs are compared by. */
@@ -223,7 +226,7 @@ export class FaultInjector {
     }
 
     if (fault === undefined || fault === 'latency') return { route, call, latencyMs };
-    return withoutUndefined({ route, call, fault, latencyMs, retryAfterSeconds: retryAfterOf(fault, parameters) });
+    return withoutUndefined({ route, call, fault, latencyMs, retryAfterSeconds: retryAfterOf(fault, parameters), replacement: parameters.replacement });
   }
 
   /** The fault of the next call of `route`, ignoring latency: the original API, kept for callers that only switch on faults. */

@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '#catalog-model';
 import { describeContent, sniffContent } from '../content-sniffing.js';
 import { ArtifactFormatError } from '../errors.js';
+import { jsonDepthExceeds, tooDeepReason } from '../json-depth.js';
 import { parseAliyunXml } from './dataworks-xml.js';
 
 /**
@@ -99,6 +100,8 @@ function envelopeOf(bytes: Buffer, artifact: string): { envelope: Record<string,
       throw new ArtifactFormatError('BAD_PAGE', `${artifact}: the page is not valid JSON${position ? ` (syntax error at position ${position})` : ''}`, artifact);
     }
     if (!isJsonObject(parsed as JsonValue)) throw new ArtifactFormatError('BAD_PAGE', `${artifact}: the page is not a JSON object`, artifact);
+    // Its own code: a page cut short never nests too deep, so this one is not fetched again.
+    if (jsonDepthExceeds(parsed)) throw new ArtifactFormatError('PAGE_TOO_DEEP', `${artifact}: the page ${tooDeepReason()}`, artifact);
     return { envelope: parsed as Record<string, unknown>, format: 'json' };
   }
   if (seen === 'xml') {

@@ -33,6 +33,13 @@ async function refusal(promise: Promise<unknown>): Promise<ArtifactFormatError> 
   return error as ArtifactFormatError;
 }
 
+/** The entry names of a zip in memory. */
+async function entryNamesOf(zip: Buffer): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of readZipEntries(zip)) names.push(entry.name);
+  return names;
+}
+
 describe('readZipEntries', () => {
   it('reads a normal zip: files, directories, sizes, in order', async () => {
     const path = await temp.write(
@@ -48,6 +55,18 @@ describe('readZipEntries', () => {
       { name: 'connections/a.conn', isDirectory: false, size: 12, text: '{"name":"a"}' },
       { name: 'readme.txt', isDirectory: false, size: 6, text: 'stored' },
     ]);
+  });
+
+  it('reads a zip held in memory (a zip inside a zip) the same way', async () => {
+    const zip = zipOf({ 'a.txt': 'alpha', '../evil': 'x' });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const entry of readZipEntries(zip, { artifactName: 'inner.xlsx' })) seen.push((await entry.read()).toString());
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['alpha']);
+    expect((error as ArtifactFormatError).code).toBe('ZIP_SLIP');
+    expect((error as ArtifactFormatError).message).toMatch(/^inner\.xlsx: entry "\.\.\/evil"/);
+    expect((await refusal(entryNamesOf(Buffer.from('nope')))).message).toContain('zip is not a zip');
   });
 
   it('streams an entry', async () => {

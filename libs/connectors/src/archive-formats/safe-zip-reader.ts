@@ -22,31 +22,32 @@ export interface SafeZipEntry {
 
 export interface SafeZipReadOptions {
   limits?: Partial<ZipLimits>;
-  /** How errors name the archive; defaults to the file's base name. */
+  /** How errors name the archive; defaults to the file's base name ("zip" for bytes). */
   artifactName?: string;
 }
 
 /**
- * Reads a zip from a local file, refusing anything hostile or broken with an ArtifactFormatError
+ * Reads a zip from a local file, or from bytes already in memory (a zip inside a zip), refusing anything hostile or broken with an ArtifactFormatError
  * (codes in ZipErrorCode): unsafe names, symlinks, encryption, bombs, oversize, truncation.
  * Header checks run as entries are listed; byte counts are enforced again while inflating.
  */
-export async function* readZipEntries(path: string, options: SafeZipReadOptions = {}): AsyncGenerator<SafeZipEntry> {
+export async function* readZipEntries(source: string | Buffer, options: SafeZipReadOptions = {}): AsyncGenerator<SafeZipEntry> {
   const limits = resolveZipLimits(options.limits);
-  const artifact = options.artifactName ?? basename(path);
+  const artifact = options.artifactName ?? (typeof source === 'string' ? basename(source) : 'zip');
+  const yauzlOptions = {
+    lazyEntries: true,
+    autoClose: false,
+    validateEntrySizes: true,
+    // Names are decoded and judged by us (unsafeZipEntryNameReason), not rewritten by yauzl.
+    decodeStrings: false,
+    strictFileNames: true,
+  };
 
   let zipfile: ZipFile;
   try {
-    zipfile = await yauzl.openPromise(path, {
-      lazyEntries: true,
-      autoClose: false,
-      validateEntrySizes: true,
-      // Names are decoded and judged by us (unsafeZipEntryNameReason), not rewritten by yauzl.
-      decodeStrings: false,
-      strictFileNames: true,
-    });
+    zipfile = typeof source === 'string' ? await yauzl.openPromise(source, yauzlOptions) : await yauzl.fromBufferPromise(source, yauzlOptions);
   } catch (error) {
-    throw await classifyUnopenableZip(path, artifact, error);
+    throw await classifyUnopenableZip(source, artifact, error);
   }
 
   const reading = new ZipReading(zipfile, artifact, limits);

@@ -34,10 +34,10 @@ export function zipErrorFor(error: unknown, artifact: string, entryName?: string
  * one cut short; its first bytes tell them apart, and name the usual culprit: an HTML error page
  * saved in place of the export.
  */
-export async function classifyUnopenableZip(path: string, artifact: string, error: unknown): Promise<ArtifactFormatError> {
+export async function classifyUnopenableZip(source: string | Buffer, artifact: string, error: unknown): Promise<ArtifactFormatError> {
   const detail = errorMessage(error);
   if (!/end of central directory record signature not found/i.test(detail)) return zipErrorFor(error, artifact);
-  const head = await readHead(path, 512);
+  const head = typeof source === 'string' ? await readHead(source, 512) : source.subarray(0, 512);
   if (head.length === 0) return new ArtifactFormatError('NOT_A_ZIP', `${artifact} is empty, not a zip`, artifact);
   if (looksLikeZip(head)) {
     return new ArtifactFormatError('ZIP_TRUNCATED', `${artifact} starts like a zip but its end is missing (truncated file)`, artifact);

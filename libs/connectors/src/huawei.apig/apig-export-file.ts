@@ -4,6 +4,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '#catalog-model';
 import { errorMessage } from '../error-message.js';
 import { ArtifactFormatError } from '../errors.js';
 import { formatBytes } from '../http/response-size-limit.js';
+import { jsonDepthExceeds, tooDeepReason } from '../json-depth.js';
 
 /** YAML aliases allowed in one export: APIG writes none; a few are harmless, thousands are an attack. */
 export const APIG_YAML_MAX_ALIASES = 100;
@@ -30,15 +31,19 @@ export function parseExportText(bytes: Buffer, artifact: string): unknown {
     throw new ArtifactFormatError('NOT_UTF8', `${artifact}: the export is not UTF-8 text`, artifact);
   }
   if (/^\s*[{[]/.test(text)) {
+    let parsed: unknown;
     try {
-      return JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       const position = /position (\d+)/.exec(errorMessage(error))?.[1];
       throw new ArtifactFormatError('BAD_OPENAPI_JSON', `${artifact}: the export is not valid JSON${position ? ` (syntax error at position ${position})` : ''}`, artifact);
     }
+    if (jsonDepthExceeds(parsed)) throw new ArtifactFormatError('BAD_OPENAPI_JSON', `${artifact}: the export ${tooDeepReason()}`, artifact);
+    return parsed;
   }
+  let parsed: unknown;
   try {
-    return parseYaml(text, { maxAliasCount: APIG_YAML_MAX_ALIASES, prettyErrors: false });
+    parsed = parseYaml(text, { maxAliasCount: APIG_YAML_MAX_ALIASES, prettyErrors: false });
   } catch (error) {
     if (/excessive alias count/i.test(errorMessage(error))) {
       throw new ArtifactFormatError('BAD_OPENAPI_YAML', `${artifact}: the export uses more than ${APIG_YAML_MAX_ALIASES} YAML aliases (RESOURCE_EXHAUSTION: an alias bomb?)`, artifact);
@@ -47,6 +52,8 @@ export function parseExportText(bytes: Buffer, artifact: string): unknown {
     const where = parseError?.linePos ? ` (line ${parseError.linePos[0].line}, column ${parseError.linePos[0].col})` : '';
     throw new ArtifactFormatError('BAD_OPENAPI_YAML', `${artifact}: the export is not valid YAML${where}: ${parseError?.code ?? 'unreadable'}`, artifact);
   }
+  if (jsonDepthExceeds(parsed)) throw new ArtifactFormatError('BAD_OPENAPI_YAML', `${artifact}: the export ${tooDeepReason()}`, artifact);
+  return parsed;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isJsonObject, sortParameters, type ApiBackend, type ApiDocument, type ApiParameter, type ApiResponseField, type ApiStatus, type JsonObject, type JsonValue } from '#catalog-model';
 import { ArtifactFormatError } from '../errors.js';
+import { jsonDepthExceeds, tooDeepReason } from '../json-depth.js';
 import { cellBoolean, cellInstant, cellJson, cellNumber, cellText } from './cell-text.js';
 import type { ColumnKey } from './workbook-columns.js';
 import type { CellValue } from './xlsx-sheet-reader.js';
@@ -94,6 +95,7 @@ export function mapApiRow(row: ApiRow): MappedApi {
       throw fail('BAD_API_CELL', `column "${header}" is not JSON`);
     }
     if (!Array.isArray(parsed)) throw fail('BAD_API_CELL', `column "${header}" is not a JSON list`);
+    if (jsonDepthExceeds(parsed)) throw fail('BAD_API_CELL', `column "${header}" ${tooDeepReason()}`);
     return parsed as JsonValue[];
   };
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { CatalogEntry, EntryKind } from '#catalog-model';
 import type { VendorCredential } from '#cloud-auth';
 import { huaweiCallAuthorizer } from '../huawei-call-authorizer.js';
@@ -16,6 +17,7 @@ import { dataServiceConfigSchema, type DataServiceConfig } from './dataservice-c
 import { waitingOutExportLimit, type ExportLimitBackoff } from './export-limit-wait.js';
 import { redactApiDocument } from './secret-parameter-values.js';
 import { readApiRows } from './workbook-api-rows.js';
+import { precheckWorkbook } from './workbook-precheck.js';
 
 export const DATASERVICE_KIND = 'huawei.dataarts.dataservice';
 export const DATASERVICE_EXPORT_CALL = 'POST /v1/{project_id}/service/export/zip';
@@ -110,7 +112,10 @@ export class DataServiceConnector implements Connector<DataServiceConfig> {
         ctx.logger.warn({ artifact: artifact.name, entry: zipEntry.name }, 'DataService export: skipped an entry that is not an .xlsx workbook');
         continue;
       }
-      const rows = readApiRows(await zipEntry.openStream(), {
+      // In memory (an entry is at most maxEntryBytes), checked, then read by exceljs.
+      const workbook = await zipEntry.read();
+      await precheckWorkbook(workbook, { artifact: artifact.name, entry: printableEntryName(zipEntry.name) }, limits);
+      const rows = readApiRows(Readable.from([workbook]), {
         artifact: artifact.name,
         entry: printableEntryName(zipEntry.name),
         // exceljs inflates the workbook's own parts: bound them like any entry of the export.

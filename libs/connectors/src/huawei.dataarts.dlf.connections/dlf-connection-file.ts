@@ -2,6 +2,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '#catalog-model';
 import { printableEntryName } from '../archive-formats/zip-entry-name.js';
 import { errorMessage } from '../error-message.js';
 import { ArtifactFormatError } from '../errors.js';
+import { jsonDepthExceeds, tooDeepReason } from '../json-depth.js';
 
 /** One `connections/{name}.conn` of a DLF export, as the vendor wrote it (secrets included). */
 export interface DlfConnectionFile {
@@ -37,6 +38,7 @@ export function readDlfConnectionFile(bytes: Buffer, entryName: string, artifact
     throw refuse(`is not valid JSON${position ? ` (syntax error at position ${position})` : ''}`);
   }
   if (!isJsonObject(parsed)) throw refuse('is not a JSON object');
+  if (jsonDepthExceeds(parsed)) throw refuse(tooDeepReason());
   const { name } = parsed;
   if (typeof name !== 'string' || name.trim() === '') throw refuse('has no connection name ("name")');
 

@@ -4,6 +4,7 @@ import { isJsonObject, type JsonObject } from '#catalog-model';
 import type { ArchivedArtifact } from '../connector.js';
 import { errorMessage } from '../error-message.js';
 import { ArtifactFormatError } from '../errors.js';
+import { jsonDepthExceeds, tooDeepReason } from '../json-depth.js';
 import type { RomaLiveDataLimits } from './roma-livedata-config.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -53,6 +54,7 @@ export async function readLiveDataExport(artifact: ArchivedArtifact, limits: Rom
     }
   }
   if (!isJsonObject(document)) throw refuse('NOT_SWAGGER_2', 'the export is not a JSON or YAML object');
+  if (jsonDepthExceeds(document)) throw refuse(/^\s*\{/.test(text) ? 'BAD_JSON' : 'BAD_YAML', `the export ${tooDeepReason()}`);
   if (document.swagger !== '2.0') {
     const version = typeof document.openapi === 'string' ? `OpenAPI ${document.openapi.slice(0, 16)}` : 'no "swagger": "2.0"';
     throw refuse('NOT_SWAGGER_2', `a livedata export is Swagger 2.0; this file has ${version}`);
