@@ -31,14 +31,11 @@ const MAX_PAGE_FILE_BYTES = 64 * 1024 * 1024;
 const RUN_FATAL_CODES = /^(InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|InvalidTimeStamp|SignatureNonceUsed|InvalidAction|InvalidVersion)/;
 
 /** The vendor's code; an XML error body is not parsed by the HTTP client, so its `<Code>` is read from the excerpt. */
-function vendorCodeOf(error: VendorCallError): string | undefined {
-  return error.extra.vendorCode ?? /<Code>([\w.:-]{1,64})<\/Code>/.exec(error.message)?.[1];
-}
-
 function isRunFatal(error: unknown): boolean {
   if (!(error instanceof VendorCallError)) return !(error instanceof ArtifactFormatError);
   if (error.code === 'ABORTED' || error.extra.status === 401) return true;
-  const code = vendorCodeOf(error);
+  // The HTTP client reads the vendor's code from JSON and XML error bodies alike.
+  const code = error.extra.vendorCode;
   return code !== undefined && RUN_FATAL_CODES.test(code);
 }
 
