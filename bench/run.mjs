@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npm run bench`: every benchmark in this folder, one after the other. Not a CI test.
-// Pass-through options (e.g. `npm run bench -- --items 10000`) go to each benchmark.
+// `npm run bench:all`: every benchmark in this folder, one after the other, with its defaults:
+// the backup benchmark (`npm run bench`), then search and API load. Not a CI test. For options,
+// run a benchmark on its own (e.g. `npm run bench -- --scale 10`, `node bench/api-load.mjs --items 10000`).
 import { spawnSync } from 'node:child_process';
 
-const benches = ['search-bench.mjs', 'api-load.mjs'];
+const benches = ['backup-bench.mjs', 'search-bench.mjs', 'api-load.mjs'];
 let failed = false;
 for (const bench of benches) {
   console.log(`\n== ${bench}`);
-  const result = spawnSync(process.execPath, [new URL(bench, import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [new URL(bench, import.meta.url).pathname], { stdio: 'inherit' });
   if (result.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;

@@ -28,6 +28,8 @@ const ROUTES: [method: string, path: string, access: Access][] = [
   ['DELETE', `/api/v1/sources/${UNKNOWN_ID}`, 'admin'],
   ['POST', `/api/v1/sources/${UNKNOWN_ID}/test`, 'operator'],
   ['POST', `/api/v1/sources/${UNKNOWN_ID}/runs`, 'operator'],
+  ['POST', `/api/v1/sources/${UNKNOWN_ID}/schedule/pause`, 'operator'],
+  ['POST', `/api/v1/sources/${UNKNOWN_ID}/schedule/resume`, 'operator'],
   ['GET', '/api/v1/runs', 'viewer'],
   ['GET', `/api/v1/runs/${UNKNOWN_ID}`, 'viewer'],
   ['GET', `/api/v1/runs/${UNKNOWN_ID}/logs`, 'viewer'],

@@ -4,6 +4,7 @@ export * from './fault-answers.js';
 export { huaweiInjectedErrorSender, sendHuaweiInjectedError } from './huawei/injected-errors.js';
 export { RenderCache } from './render-cache.js';
 export { estateSize, scaleForApis, type EstateSize } from './estate-size.js';
+export { mutateEstate, editedDescription, type EstateMutation, type EstateMutationResult, type MutableEstate } from './estate-mutation.js';
 export type { EstateCensus, EstateCounts } from './estate-census.js';
 export { clockFunction, type SimClock } from './sim-clock.js';
 export * from './sim-credentials.js';

@@ -7,6 +7,14 @@
  * `version` is the vendor state's edit counter, bumped on every change of its estate: an entry
  * rendered at another version is stale. The least recently used entries go first when full.
  */
+/**
+ * For routes that render one export per part of the estate (an APIG group and environment, a ROMA
+ * app): enough entries for every part of a 100,000-API estate (scale 710: 6,390 APIG exports,
+ * 2,131 ROMA apps) and several times that. A smaller cache is swept through by each full backup
+ * and never hits, so every backup would render every export again.
+ */
+export const PER_PART_CACHE_ENTRIES = 50_000;
+
 export class RenderCache<Value> {
   private readonly entries = new Map<string, { version: number; value: Value }>();
   private hitCount = 0;

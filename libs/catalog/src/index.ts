@@ -3,6 +3,7 @@ export * from './database/database.js';
 export * from './database/migrations.js';
 export * from './run-writer/catalog-changes.js';
 export * from './run-writer/catalog-run-writer.js';
+export * from './run-writer/spilled-entries.js';
 export * from './repositories/artifact-repository.js';
 export * from './repositories/catalog-repository.js';
 export * from './repositories/credential-repository.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { CatalogEntry } from '#catalog-model';
-import { CatalogRunWriter, RunRepository, type IncompleteScopes, type Prisma, type RunRecord } from '#catalog';
+import { CatalogRunWriter, itemKey, RunRepository, type IncompleteScopes, type Prisma, type RunRecord } from '#catalog';
 import { LOGGER } from '../core/tokens.js';
 import { ConflictError, NotFoundError } from '../http/app-errors.js';
 import type { CoveragePart } from './run-coverage.js';
@@ -35,7 +35,11 @@ export class HeldRunsService {
       });
     }
     const entries = new Map<string, CatalogEntry>();
-    for (const row of await this.runs.heldEntries(runId)) entries.set(row.itemKey, row.entry as unknown as CatalogEntry);
+    // Keyed from the entry itself: the stored item_key is a text-safe spelling of the key.
+    for (const row of await this.runs.heldEntries(runId)) {
+      const entry = row.entry as unknown as CatalogEntry;
+      entries.set(itemKey(entry.kind, entry.externalId), entry);
+    }
     const stats = (run.stats ?? {}) as Record<string, unknown> & { coverage?: CoveragePart[] };
     const failedScopes = (stats.coverage ?? []).filter((p) => p.failure !== null).map((p) => p.scope);
     const incomplete: IncompleteScopes = failedScopes.includes('') ? { all: true } : { all: false, scopes: new Set(failedScopes) };

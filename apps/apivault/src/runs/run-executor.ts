@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ArchiveStore, SpooledFile } from '#archive';
-import type { CatalogEntry } from '#catalog-model';
-import { ArtifactRepository, CatalogRunWriter, itemKey, LeaseLostError, RunClaimRepository, RunRepository, type Prisma, type RunRecord, type RunWriteResult, type SourceRecord } from '#catalog';
+import { ArtifactRepository, CatalogRunWriter, LeaseLostError, RunClaimRepository, RunRepository, type Prisma, type RunRecord, type RunWriteResult, type SourceRecord, SpilledEntries } from '#catalog';
 import { VendorCallError, type ArchivedArtifact, type ConnectorContext, type ConnectorRegistry } from '#connectors';
 import type { AppSettings } from '../config/app-settings.js';
 import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, LOGGER } from '../core/tokens.js';
@@ -17,6 +16,9 @@ import { RunLease } from './run-lease.js';
 import { RunProgressRecorder } from './run-progress.js';
 import { isRetryableRunFailure, retryAfterOf, retryDelayMs } from './run-retry-policy.js';
 import { emptyRunStats } from './run-stats.js';
+
+/** Archived objects recorded per statement pair (see recordArtifacts). */
+const ARTIFACT_RECORD_BATCH = 100;
 
 /** A part that failed, with the error itself: the engine decides on retries from it. */
 class AllPartsFailed extends Error {
@@ -69,6 +71,12 @@ export class RunExecutor {
     const logger = this.logger.child({ runId: run.id, sourceId: source.id, source: source.name, kind: source.kind, attempt: run.attempt });
     const stats = emptyRunStats();
     const spooled: SpooledFile[] = [];
+    let entries: SpilledEntries | null = null;
+    // Archived objects are recorded in batches: a run of thousands of exports is not thousands of commits.
+    const unrecorded: Parameters<ArtifactRepository['recordForRun']>[1] = [];
+    const recordArtifacts = async (): Promise<void> => {
+      await this.artifacts.recordForRun(run.id, unrecorded.splice(0));
+    };
     const progress = new RunProgressRecorder(stats, (snapshot) => this.claims.recordProgress(token, toJson({ ...snapshot, durationMs: Date.now() - started })), logger);
     const flush = (): void => progress.touch();
     // Cancelling, losing the lease or shutting down aborts vendor calls and retry waits; the checks below stop between steps.
@@ -113,7 +121,8 @@ export class RunExecutor {
         });
         spooled.push(file);
         const stored = await this.archive.putFile(file);
-        await this.artifacts.recordForRun(run.id, { sha256: stored.sha256, size: stored.size, storageKey: stored.key, contentType: raw.contentType }, raw.name, raw.call);
+        unrecorded.push({ artifact: { sha256: stored.sha256, size: stored.size, storageKey: stored.key, contentType: raw.contentType }, name: raw.name, call: raw.call });
+        if (unrecorded.length >= ARTIFACT_RECORD_BATCH) await recordArtifacts();
         stats.artifacts++;
         stats.bytes += stored.size;
         if (stored.created) stats.artifactsNew++;
@@ -122,34 +131,34 @@ export class RunExecutor {
         flush();
       }
 
-      const entries = new Map<string, CatalogEntry>();
+      await recordArtifacts();
+
+      // Entries go to a spill file as they are parsed; only keys, hashes and offsets stay in memory.
+      const parsed = (entries = SpilledEntries.create(this.settings.tmpDir));
       for (const artifact of archived) {
-        // An artifact counts whole or not at all: entries are kept only once it parsed fully.
-        const fromArtifact: CatalogEntry[] = [];
+        // An artifact counts whole or not at all: its entries are kept only once it parsed fully.
+        const batch = parsed.batch();
         try {
-          for await (const entry of connector.parse(artifact, config, ctx)) fromArtifact.push(entry);
+          for await (const entry of connector.parse(artifact, config, ctx)) batch.add(entry);
         } catch (error) {
+          batch.discard();
           if (artifact.scope === undefined) throw error;
           ctx.partFailed(artifact.scope, error);
           continue;
         }
-        for (const entry of fromArtifact) {
-          const key = itemKey(entry.kind, entry.externalId);
-          if (entries.has(key)) {
-            stats.duplicateEntries++;
-            logger.warn({ kind: entry.kind, externalId: entry.externalId, artifact: artifact.name }, 'entry seen twice in one run; keeping the last');
-          } else {
-            coverage.parsed(entry.scope);
-          }
-          entries.set(key, entry);
+        const { fresh, duplicates } = batch.commit();
+        for (const ref of fresh) coverage.parsed(ref.scope);
+        for (const ref of duplicates) {
+          stats.duplicateEntries++;
+          logger.warn({ kind: ref.kind, externalId: ref.externalId, artifact: artifact.name }, 'entry seen twice in one run; keeping the last');
         }
         signal.throwIfAborted();
       }
-      stats.itemsParsed = entries.size;
+      stats.itemsParsed = parsed.size;
       const parts = coverage.finish();
-      logger.info({ items: entries.size, failedParts: parts.filter((p) => p.failure).length }, 'parsed');
+      logger.info({ items: parsed.size, failedParts: parts.filter((p) => p.failure).length }, 'parsed');
       // Nothing of the source was backed up, for reasons that may pass: worth another attempt.
-      if (coverage.allFailed() && entries.size === 0 && partErrors.length > 0 && partErrors.every(isRetryableRunFailure)) throw new AllPartsFailed(partErrors[0]);
+      if (coverage.allFailed() && parsed.size === 0 && partErrors.length > 0 && partErrors.every(isRetryableRunFailure)) throw new AllPartsFailed(partErrors[0]);
 
       signal.throwIfAborted();
       // Before the catalog transaction, not inside it: the fence locks the run row, so a progress
@@ -159,14 +168,14 @@ export class RunExecutor {
       await this.writer.apply({
         runId: run.id,
         sourceId: source.id,
-        entries,
+        entries: parsed,
         incomplete: coverage.incompleteScopes(),
         guard: this.settings.guard,
         fence: (tx) => this.claims.fence(tx, token),
         complete: async (tx, result) => {
           Object.assign(stats, withoutHeld(result));
           stats.durationMs = Date.now() - started;
-          finished = await this.claims.finish(token, outcomeOf(run.id, result, coverage, parts, entries.size, toJson({ ...stats, coverage: parts })), tx);
+          finished = await this.claims.finish(token, outcomeOf(run.id, result, coverage, parts, parsed.size, toJson({ ...stats, coverage: parts })), tx);
           if (!finished) throw new LeaseLostError(token, 'the run row changed under the catalog transaction');
         },
       });
@@ -174,6 +183,8 @@ export class RunExecutor {
       logger.info({ status: done.status, stats }, 'run finished');
       return done;
     } catch (thrown) {
+      // What was archived is recorded even when the run fails: the bytes are kept, and findable.
+      await recordArtifacts().catch((error: unknown) => logger.warn({ err: error }, 'could not record the archived objects of a failed run'));
       await progress.close();
       stats.durationMs = Date.now() - started;
       const reason: unknown = signal.aborted ? signal.reason : thrown;
@@ -203,6 +214,7 @@ export class RunExecutor {
     } finally {
       lease.stop();
       this.cancellation.release(run.id);
+      entries?.dispose();
       await Promise.all(spooled.map((file) => file.dispose().catch(() => undefined)));
     }
   }

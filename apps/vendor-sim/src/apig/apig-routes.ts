@@ -4,7 +4,7 @@ import { applyFaults, sendAnswer, type FaultyRoute, type RouteAnswer } from '../
 import type { FaultInjector } from '../faults.js';
 import { sendHuaweiError } from '../huawei/errors.js';
 import { sendHuaweiInjectedError } from '../huawei/injected-errors.js';
-import { RenderCache } from '../render-cache.js';
+import { PER_PART_CACHE_ENTRIES, RenderCache } from '../render-cache.js';
 import { ApigErrors, ApigRequestError, sendApigError } from './apig-errors.js';
 import {
   APIG_EXPORT_TYPES,
@@ -135,7 +135,7 @@ export function apigRouter(deps: ApigRouteDeps): Router {
   const router = Router();
   // The serialized export without its version, until the estate changes: the version (the
   // export time) is spliced in at every call, so that benchmarks measure apivault, not us.
-  const renderedExports = new RenderCache<{ document: JsonObject; serialized: SerializedExport | null }>(256);
+  const renderedExports = new RenderCache<{ document: JsonObject; serialized: SerializedExport | null }>(PER_PART_CACHE_ENTRIES);
 
   /** Project and instance first, like the vendor: an unknown instance is a 404 whatever the call. */
   const route =

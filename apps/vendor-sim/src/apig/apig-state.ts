@@ -38,6 +38,9 @@ export class ApigState {
   private readonly throttles = new Map<string, ApigThrottle>();
   private readonly acls = new Map<string, ApigAcl>();
   private readonly authorizers = new Map<string, ApigAuthorizer>();
+  /** Indexes, so that seeding and editing a large estate stay linear: name -> group id, group id -> API ids. */
+  private readonly groupIdByName = new Map<string, string>();
+  private readonly apiIdsByGroup = new Map<string, Set<string>>();
   private changes = 0;
 
   constructor(
@@ -62,20 +65,28 @@ export class ApigState {
   }
 
   findGroupByName(name: string): ApigGroup | undefined {
-    return this.listGroups().find((g) => g.name === name);
+    const id = this.groupIdByName.get(name);
+    return id === undefined ? undefined : this.getGroup(id);
   }
 
   upsertGroup(group: ApigGroup): void {
-    const clash = this.findGroupByName(group.name);
-    if (clash && clash.id !== group.id) throw new ApigStateError(`the API group name ${group.name} already exists`);
+    const holder = this.groupIdByName.get(group.name);
+    if (holder !== undefined && holder !== group.id) throw new ApigStateError(`the API group name ${group.name} already exists`);
+    const previous = this.groups.get(group.id);
+    if (previous) this.groupIdByName.delete(previous.name);
     this.groups.set(group.id, copy(group));
+    this.groupIdByName.set(group.name, group.id);
     this.changes++;
   }
 
   /** Removes the group with every API in it. */
   removeGroup(id: string): boolean {
-    if (!this.groups.delete(id)) return false;
-    for (const api of [...this.apis.values()]) if (api.groupId === id) this.removeApi(api.id);
+    const group = this.groups.get(id);
+    if (!group) return false;
+    this.groups.delete(id);
+    this.groupIdByName.delete(group.name);
+    for (const apiId of [...this.apiIdsOf(id)]) this.removeApi(apiId);
+    this.apiIdsByGroup.delete(id);
     this.changes++;
     return true;
   }
@@ -108,15 +119,15 @@ export class ApigState {
   // APIs, by group, then creation order.
   listApis(filter: ApiFilter = {}): ApigApi[] {
     // Filtered before anything is copied: an export reads one group of a large estate.
-    const selected = [...this.apis.values()]
-      .filter((api) => filter.groupId === undefined || api.groupId === filter.groupId)
+    const candidates = filter.groupId === undefined ? [...this.apis.values()] : [...this.apiIdsOf(filter.groupId)].map((id) => this.apis.get(id)!);
+    const selected = candidates
       .filter((api) => filter.envId === undefined || this.publications.get(api.id)?.has(filter.envId));
+    const byRegistration = byTimeThenId<ApigApi>((x) => x.registerTime);
+    if (filter.groupId !== undefined) return selected.sort(byRegistration).map(copy);
     const groupOrder = new Map(
       [...this.groups.values()].sort(byTimeThenId((g) => g.registerTime)).map((g, i) => [g.id, i]),
     );
-    return selected
-      .sort((a, b) => (groupOrder.get(a.groupId) ?? 0) - (groupOrder.get(b.groupId) ?? 0) || byTimeThenId<ApigApi>((x) => x.registerTime)(a, b))
-      .map(copy);
+    return selected.sort((a, b) => (groupOrder.get(a.groupId) ?? 0) - (groupOrder.get(b.groupId) ?? 0) || byRegistration(a, b)).map(copy);
   }
 
   getApi(id: string): ApigApi | undefined {
@@ -137,24 +148,42 @@ export class ApigState {
     if (api.authType === 'AUTHORIZER' && (api.authorizerId === undefined || !this.authorizers.has(api.authorizerId))) {
       throw new ApigStateError(`custom authorizer ${api.authorizerId ?? '(none)'} does not exist`);
     }
-    for (const other of this.apis.values()) {
-      if (other.id === api.id || other.groupId !== api.groupId) continue;
+    for (const otherId of this.apiIdsOf(api.groupId)) {
+      const other = this.apis.get(otherId)!;
+      if (other.id === api.id) continue;
       if (other.method === api.method && other.path === api.path) {
         throw new ApigStateError(`the group already has an API ${api.method} ${api.path} (${other.id})`);
       }
       if (other.name === api.name) throw new ApigStateError(`the group already has an API named ${api.name} (${other.id})`);
     }
     const previous = this.apis.get(api.id);
-    if (previous && previous.groupId !== api.groupId) this.publications.delete(api.id);
+    if (previous && previous.groupId !== api.groupId) {
+      this.publications.delete(api.id);
+      this.apiIdsOf(previous.groupId).delete(api.id);
+    }
     this.apis.set(api.id, copy(api));
+    this.apiIdsOf(api.groupId).add(api.id);
     this.changes++;
   }
 
   removeApi(id: string): boolean {
-    if (!this.apis.delete(id)) return false;
+    const api = this.apis.get(id);
+    if (!api) return false;
+    this.apis.delete(id);
+    this.apiIdsOf(api.groupId).delete(id);
     this.publications.delete(id);
     this.changes++;
     return true;
+  }
+
+  /** The ids of a group's APIs (a live set: the index itself). */
+  private apiIdsOf(groupId: string): Set<string> {
+    let ids = this.apiIdsByGroup.get(groupId);
+    if (!ids) {
+      ids = new Set();
+      this.apiIdsByGroup.set(groupId, ids);
+    }
+    return ids;
   }
 
   // Publications.

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { applyFaults, sendAnswer, type FaultyRoute, type RouteAnswer } from '../fault-answers.js';
 import type { FaultInjector } from '../faults.js';
 import { huaweiInjectedErrorSender } from '../huawei/injected-errors.js';
-import { RenderCache } from '../render-cache.js';
+import { PER_PART_CACHE_ENTRIES, RenderCache } from '../render-cache.js';
 import {
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
@@ -111,7 +111,7 @@ function renderWithinCap(apis: LiveDataApi[], render: (apis: LiveDataApi[]) => s
 export function romaExportRouter(deps: RomaExportDeps): Router {
   const router = Router({ mergeParams: true });
   const route: FaultyRoute = { id: ROMA_EXPORT_ROUTE, sendError: huaweiInjectedErrorSender('APIG') };
-  const cache = new RenderCache<Rendering>();
+  const cache = new RenderCache<Rendering>(PER_PART_CACHE_ENTRIES);
   const context: SwaggerContext = { appOf: (id) => deps.roma.app(id), signatureOf: (id) => deps.roma.signature(id) };
 
   router.post('/openapi/livedata-apis/export', async (req, res) => {

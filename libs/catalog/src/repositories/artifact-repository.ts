@@ -11,12 +11,14 @@ export interface ArtifactRecordInput {
 export class ArtifactRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async recordForRun(runId: string, artifact: ArtifactRecordInput, name: string, call: string): Promise<void> {
+  /** Records archived objects and which run fetched them under which name: two statements for any number. */
+  async recordForRun(runId: string, records: { artifact: ArtifactRecordInput; name: string; call: string }[]): Promise<void> {
+    if (records.length === 0) return;
     await this.prisma.artifact.createMany({
-      data: [{ sha256: artifact.sha256, size: BigInt(artifact.size), storageKey: artifact.storageKey, contentType: artifact.contentType ?? null }],
+      data: records.map(({ artifact }) => ({ sha256: artifact.sha256, size: BigInt(artifact.size), storageKey: artifact.storageKey, contentType: artifact.contentType ?? null })),
       skipDuplicates: true,
     });
-    await this.prisma.runArtifact.createMany({ data: [{ runId, artifactSha256: artifact.sha256, name, call }], skipDuplicates: true });
+    await this.prisma.runArtifact.createMany({ data: records.map(({ artifact, name, call }) => ({ runId, artifactSha256: artifact.sha256, name, call })), skipDuplicates: true });
   }
 
   findBySha256(sha256: string) {

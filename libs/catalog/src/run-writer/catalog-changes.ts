@@ -11,14 +11,15 @@ export interface CurrentItemState {
   removed: boolean;
 }
 
-export type PlannedChange =
-  | { type: 'added'; key: string; entry: CatalogEntry; hash: string }
-  | { type: 'modified'; key: string; item: CurrentItemState; entry: CatalogEntry; hash: string }
-  | { type: 'restored'; key: string; item: CurrentItemState; entry: CatalogEntry; hash: string; sameContent: boolean }
+/** `E` is what the run saw of an entry: the entry itself, or a reference to it (spilled entries). */
+export type PlannedChange<E = CatalogEntry> =
+  | { type: 'added'; key: string; entry: E; hash: string }
+  | { type: 'modified'; key: string; item: CurrentItemState; entry: E; hash: string }
+  | { type: 'restored'; key: string; item: CurrentItemState; entry: E; hash: string; sameContent: boolean }
   | { type: 'removed'; key: string; item: CurrentItemState };
 
-export interface ChangePlan {
-  changes: PlannedChange[];
+export interface ChangePlan<E = CatalogEntry> {
+  changes: PlannedChange<E>[];
   unchanged: number;
 }
 
@@ -38,18 +39,29 @@ function mayTombstone(item: CurrentItemState, incomplete: IncompleteScopes): boo
   return !incomplete.all && !incomplete.scopes.has(item.scope);
 }
 
+const hashOfEntry = (entry: CatalogEntry): string => contentHash(entry.document);
+
 /**
  * Compares what a run saw with the catalog's current state, by content hash. Pure: the writer
  * applies the plan in one transaction. Items missing from the complete parts become tombstones.
+ * `hashOf` gives a seen entry's content hash (by default it hashes the document; entries spilled
+ * to disk carry the hash taken when they were parsed).
  */
-export function planChanges(current: Iterable<CurrentItemState>, seen: Map<string, CatalogEntry>, incomplete: IncompleteScopes = COMPLETE_RUN): ChangePlan {
+export function planChanges(current: Iterable<CurrentItemState>, seen: ReadonlyMap<string, CatalogEntry>, incomplete?: IncompleteScopes): ChangePlan;
+export function planChanges<E>(current: Iterable<CurrentItemState>, seen: ReadonlyMap<string, E>, incomplete: IncompleteScopes, hashOf: (entry: E) => string): ChangePlan<E>;
+export function planChanges<E>(
+  current: Iterable<CurrentItemState>,
+  seen: ReadonlyMap<string, E>,
+  incomplete: IncompleteScopes = COMPLETE_RUN,
+  hashOf: (entry: E) => string = hashOfEntry as unknown as (entry: E) => string,
+): ChangePlan<E> {
   const currentByKey = new Map<string, CurrentItemState>();
   for (const item of current) currentByKey.set(itemKey(item.kind, item.externalId), item);
 
-  const changes: PlannedChange[] = [];
+  const changes: PlannedChange<E>[] = [];
   let unchanged = 0;
   for (const [key, entry] of seen) {
-    const hash = contentHash(entry.document);
+    const hash = hashOf(entry);
     const item = currentByKey.get(key);
     if (!item) changes.push({ type: 'added', key, entry, hash });
     else if (item.removed) changes.push({ type: 'restored', key, item, entry, hash, sameContent: item.currentHash === hash });
