@@ -180,18 +180,12 @@ describe.each(testDatabaseTargets)('per-source schedules ($name)', (target) => {
     // Every 2 s: a run delayed by up to 1 s still ends before the next slot (which would supersede it).
     const source = await createSource(t, sim, 'jittered', { schedule: '*/2 * * * * *', scheduleJitterSeconds: jitterMs / 1000 });
     expect(source.scheduleJitterSeconds).toBe(jitterMs / 1000);
-    // A run is seen queued only until its notBefore: watch closely and remember each one seen.
-    const seenQueued = new Map<string, any>();
-    const watchedUntil = Date.now() + 3600;
-    while (Date.now() < watchedUntil) {
-      for (const run of scheduled(await runsOfSource(t, source.id))) {
-        if (run.status === 'queued' && !seenQueued.has(run.id)) seenQueued.set(run.id, run);
-      }
-      await sleep(20);
-    }
+    // notBefore stays on the run once it started: check every slot's run after the fact.
+    await sleep(4500);
     expect((await patchSource(t, source.id, { schedule: null })).status).toBe(200);
-
-    expect(seenQueued.size).toBeGreaterThan(0);
+    const runs = scheduled(await runsOfSource(t, source.id));
+    expect(runs.length).toBeGreaterThan(0);
+    const seenQueued = new Map<string, any>(runs.map((run) => [run.id, run]));
     for (const queued of seenQueued.values()) {
       const slot = slotInstant(queued).getTime();
       const notBefore = new Date(queued.notBefore).getTime();

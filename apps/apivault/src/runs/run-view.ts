@@ -17,7 +17,7 @@ export function toRunView(run: RunRecord) {
     /** The replica executing the run and until when its lease holds (null unless running). */
     replica: run.leaseOwner,
     leaseExpiresAt: run.leaseExpiresAt,
-    /** A queued run does not start before this (schedule jitter, retry backoff). */
+    /** A queued run does not start before this (schedule jitter, retry backoff); kept once it started. */
     notBefore: run.notBefore,
     cancelRequestedBy: run.cancelRequestedBy,
     /** Every ended attempt: retries, takeovers after a replica died, hand-backs at shutdown. */

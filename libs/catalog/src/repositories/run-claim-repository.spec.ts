@@ -153,7 +153,8 @@ describe.each(testDatabaseTargets)('run claims, leases and fencing on $name', (t
       const run = await queuedRun(await createSource(), { notBefore: new Date(Date.now() + 800) });
       expect(await claims.claimNext(options('replica-a'))).toBeNull();
       await new Promise((resolve) => setTimeout(resolve, 900));
-      expect(await claims.claimNext(options('replica-a'))).toMatchObject({ id: run.id, status: 'running', notBefore: null });
+      // notBefore stays: when the run was due, beside when it started.
+      expect(await claims.claimNext(options('replica-a'))).toMatchObject({ id: run.id, status: 'running', notBefore: run.notBefore });
     });
   });
 
@@ -247,7 +248,7 @@ describe.each(testDatabaseTargets)('run claims, leases and fencing on $name', (t
       expect(await rivalClaims.claimNext(options('replica-b'))).toBeNull();
       await new Promise((resolve) => setTimeout(resolve, notBefore.getTime() - Date.now() + 100));
       const retry = await rivalClaims.claimNext(options('replica-b'));
-      expect(retry).toMatchObject({ id: run.id, status: 'running', attempt: 2, leaseOwner: 'replica-b', notBefore: null });
+      expect(retry).toMatchObject({ id: run.id, status: 'running', attempt: 2, leaseOwner: 'replica-b', notBefore });
       // Succeeded in the end: the run carries no error, its first attempt keeps it.
       const succeeded = await claims.finish(tokenOf(retry!), { status: 'succeeded', stats: noStats });
       expect(succeeded).toMatchObject({ status: 'succeeded', error: null });

@@ -230,7 +230,7 @@ export class RunClaimRepository {
     if (candidate.status === 'running') attempts.push(abandonedAttempt(run));
     await tx.$executeRaw`
       UPDATE runs SET status = 'running', lease_owner = ${options.owner}, lease_expires_at = now() + ${options.leaseMs}::integer * interval '1 millisecond',
-        attempt = attempt + 1, started_at = coalesce(started_at, now()), not_before = NULL
+        attempt = attempt + 1, started_at = coalesce(started_at, now())
       WHERE id = ${candidate.id}::uuid`;
     return tx.run.update({ where: { id: candidate.id }, data: { attempts: asJson(attempts) } });
   }
