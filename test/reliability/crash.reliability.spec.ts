@@ -35,6 +35,9 @@ describe('reliability: kill -9 the daemon mid-backup (pglite)', () => {
 
   const cli = async (...args: string[]) => {
     const saved = { ...process.env };
+    // The embedded defaults, as the daemon gets them: not the PostgreSQL that CI names for npm test.
+    delete process.env.DATABASE_URL;
+    delete process.env.APIVAULT_TEST_DATABASE_URL;
     Object.assign(process.env, env, { LOG_LEVEL: 'warn' });
     try {
       const result = await runCli(...args);
