@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DATAWORKS_PROJECT_IDS, startVendorSim, type VendorSim } from '#vendor-sim';
 import { assertBuildIsCurrent, startReplica, type ReplicaProcess } from '../support/replica-process.js';
 import { credentialFile } from '../support/replica-cluster.js';
-import { runCli } from '../support/run-cli.js';
+import { runCliWithEnv } from '../support/run-cli.js';
 import { requestJson, startTestApp } from '../support/test-app.js';
 import { checkArchive } from './support/catalog-invariants.js';
 import { reliabilityScale } from './support/reliability-scale.js';
@@ -34,19 +34,10 @@ describe('reliability: kill -9 the daemon mid-backup (pglite)', () => {
   let sourceId: string;
 
   const cli = async (...args: string[]) => {
-    const saved = { ...process.env };
     // The embedded defaults, as the daemon gets them: not the PostgreSQL that CI names for npm test.
-    delete process.env.DATABASE_URL;
-    delete process.env.APIVAULT_TEST_DATABASE_URL;
-    Object.assign(process.env, env, { LOG_LEVEL: 'warn' });
-    try {
-      const result = await runCli(...args);
-      if (result.exitCode !== 0) throw new Error(`apivault ${args[0]} failed: ${result.stderr}`);
-      return result.stdout;
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
+    const result = await runCliWithEnv({ ...env, DATABASE_URL: undefined, APIVAULT_TEST_DATABASE_URL: undefined, LOG_LEVEL: 'warn' }, ...args);
+    if (result.exitCode !== 0) throw new Error(`apivault ${args[0]} failed: ${result.stderr}`);
+    return result.stdout;
   };
   const api = (method: string, route: string) => requestJson(method, `${daemon!.url}${route}`, undefined, { token });
   const boot = async (name: string) => (daemon = await startReplica(name, env));

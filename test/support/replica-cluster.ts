@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createArchiveStore, EnvelopeObjectCipher } from '#archive';
 import { loadMasterKey } from '../../apps/apivault/src/secrets/master-key.js';
-import { runCli } from './run-cli.js';
+import { runCliWithEnv } from './run-cli.js';
 import { startReplica, type ReplicaProcess } from './replica-process.js';
 import { postgresTarget } from './test-databases.js';
 
@@ -47,16 +47,7 @@ export async function createReplicaCluster(extraEnv: Record<string, string> = {}
   await client.connect();
   const replicas: ReplicaProcess[] = [];
 
-  const cli = async (...args: string[]) => {
-    const saved = { ...process.env };
-    Object.assign(process.env, env, { LOG_LEVEL: 'warn' });
-    try {
-      return await runCli(...args);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
-  };
+  const cli = (...args: string[]) => runCliWithEnv({ ...env, LOG_LEVEL: 'warn' }, ...args);
 
   await cli('migrate');
   const token = await cli('token', 'create', '--role', 'admin', '--name', 'test-admin');

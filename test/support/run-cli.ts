@@ -23,3 +23,21 @@ export async function runCli(...args: string[]): Promise<{ stdout: string; stder
   process.exitCode = 0;
   return { stdout, stderr, exitCode };
 }
+
+/**
+ * runCli with the environment a separate `apivault` process would get: `env` is set for the
+ * command only (undefined removes a variable, e.g. the DATABASE_URL CI sets for npm test).
+ */
+export async function runCliWithEnv(env: Record<string, string | undefined>, ...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const saved = { ...process.env };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    return await runCli(...args);
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}

@@ -26,13 +26,14 @@ import { CatalogSearchService } from './catalog/catalog-search.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { HistoryController } from './catalog/history.controller.js';
 import type { AppSettings } from './config/app-settings.js';
-import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, MASTER_KEY, RUN_SCHEDULES, SECRET_BOX } from './core/tokens.js';
+import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, DATABASE, LOGGER, MASTER_KEY, RUN_ENGINE_SETTINGS, RUN_SCHEDULES, SECRET_BOX } from './core/tokens.js';
 import { CredentialsService } from './credentials/credentials.service.js';
 import { HealthController } from './health/health.controller.js';
 import { BackupService } from './runs/backup.service.js';
 import { ReplicaIdentity } from './runs/replica-identity.js';
 import { RunDispatcher } from './runs/run-dispatcher.js';
 import { RunExecutor } from './runs/run-executor.js';
+import { DEFAULT_RUN_ENGINE_SETTINGS } from './runs/run-engine-settings.js';
 import { SourceScheduler } from './schedules/source-scheduler.js';
 import { SourceChanges } from './sources/source-changes.js';
 import { HeldRunsService } from './runs/held-runs.service.js';
@@ -162,6 +163,7 @@ export class AppModule {
         HeldRunsService,
         OfflineParseService,
         { provide: RUN_SCHEDULES, useValue: schedules },
+        { provide: RUN_ENGINE_SETTINGS, useValue: settings.runs ?? DEFAULT_RUN_ENGINE_SETTINGS },
         ReplicaIdentity,
         SourceChanges,
         RunExecutor,

@@ -29,8 +29,10 @@ export class ConnectorError extends Error {
     this.name = new.target.name;
   }
 
+  /** Fields that do not apply (no HTTP status, no vendor code) are left out, not written as undefined. */
   toDetails(): FailureDetails {
-    return { stage: this.stage, code: this.code, message: this.message, ...this.extra };
+    const extra = Object.fromEntries(Object.entries(this.extra).filter(([, value]) => value !== undefined));
+    return { stage: this.stage, code: this.code, message: this.message, ...extra };
   }
 }
 

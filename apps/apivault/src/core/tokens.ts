@@ -9,3 +9,5 @@ export const SECRET_BOX = Symbol('SECRET_BOX');
 export const MASTER_KEY = Symbol('MASTER_KEY');
 /** True in the daemon only: schedules (sources, snapshots) and the run dispatcher start; never in the CLI. */
 export const RUN_SCHEDULES = Symbol('RUN_SCHEDULES');
+/** The run engine's settings (RunEngineSettings): AppSettings.runs, or the defaults. */
+export const RUN_ENGINE_SETTINGS = Symbol('RUN_ENGINE_SETTINGS');

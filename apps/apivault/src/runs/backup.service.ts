@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { RunClaimRepository, RunRepository, type RunRecord } from '#catalog';
-import type { AppSettings } from '../config/app-settings.js';
-import { APP_SETTINGS, LOGGER } from '../core/tokens.js';
+import { LOGGER, RUN_ENGINE_SETTINGS } from '../core/tokens.js';
 import { ConflictError } from '../http/app-errors.js';
 import { SourcesService } from '../sources/sources.service.js';
 import { ReplicaIdentity } from './replica-identity.js';
 import { RunDispatcher } from './run-dispatcher.js';
-import { DEFAULT_RUN_ENGINE_SETTINGS, type RunEngineSettings } from './run-engine-settings.js';
+import type { RunEngineSettings } from './run-engine-settings.js';
 
 /**
  * Manual backups ("run now"), from the API, the CLI and the demo. A source whose run is executing
@@ -17,19 +16,15 @@ import { DEFAULT_RUN_ENGINE_SETTINGS, type RunEngineSettings } from './run-engin
  */
 @Injectable()
 export class BackupService {
-  private readonly engine: RunEngineSettings;
-
   constructor(
     private readonly sources: SourcesService,
     private readonly claims: RunClaimRepository,
     private readonly runs: RunRepository,
     private readonly dispatcher: RunDispatcher,
     private readonly replica: ReplicaIdentity,
-    @Inject(APP_SETTINGS) settings: AppSettings,
+    @Inject(RUN_ENGINE_SETTINGS) private readonly engine: RunEngineSettings,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.engine = settings.runs ?? DEFAULT_RUN_ENGINE_SETTINGS;
-  }
+  ) {}
 
   /**
    * Starts a run in the background (the API answers 202 at once). In the daemon the global limit

@@ -1,11 +1,10 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { RunClaimRepository, SourceRepository, type RunRecord } from '#catalog';
-import type { AppSettings } from '../config/app-settings.js';
-import { APP_SETTINGS, LOGGER, RUN_SCHEDULES } from '../core/tokens.js';
+import { LOGGER, RUN_SCHEDULES, RUN_ENGINE_SETTINGS } from '../core/tokens.js';
 import { RunCancellation, RunReleasedError } from '../run-control/run-cancellation.js';
 import { ReplicaIdentity } from './replica-identity.js';
-import { DEFAULT_RUN_ENGINE_SETTINGS, type RunEngineSettings } from './run-engine-settings.js';
+import type { RunEngineSettings } from './run-engine-settings.js';
 import { RunExecutor } from './run-executor.js';
 
 /**
@@ -16,7 +15,6 @@ import { RunExecutor } from './run-executor.js';
  */
 @Injectable()
 export class RunDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly engine: RunEngineSettings;
   private readonly executions = new Map<string, Promise<RunRecord>>();
   private timer: NodeJS.Timeout | null = null;
   private pumping: Promise<void> | null = null;
@@ -30,11 +28,9 @@ export class RunDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     private readonly replica: ReplicaIdentity,
     private readonly cancellation: RunCancellation,
     @Inject(RUN_SCHEDULES) private readonly enabled: boolean,
-    @Inject(APP_SETTINGS) settings: AppSettings,
+    @Inject(RUN_ENGINE_SETTINGS) private readonly engine: RunEngineSettings,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.engine = settings.runs ?? DEFAULT_RUN_ENGINE_SETTINGS;
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;

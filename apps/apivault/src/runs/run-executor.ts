@@ -5,13 +5,13 @@ import type { ArchiveStore, SpooledFile } from '#archive';
 import { ArtifactRepository, CatalogRunWriter, LeaseLostError, RunClaimRepository, RunRepository, type Prisma, type RunRecord, type RunWriteResult, type SourceRecord, SpilledEntries } from '#catalog';
 import { VendorCallError, type ArchivedArtifact, type ConnectorContext, type ConnectorRegistry } from '#connectors';
 import type { AppSettings } from '../config/app-settings.js';
-import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, LOGGER } from '../core/tokens.js';
+import { APP_SETTINGS, ARCHIVE_STORE, CONNECTOR_REGISTRY, LOGGER, RUN_ENGINE_SETTINGS } from '../core/tokens.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { InstallationSecretsService } from '../secrets/installation-secrets.service.js';
 import { RunCancellation, RunCancelledError, RunReleasedError } from '../run-control/run-cancellation.js';
 import { describeRunFailure } from './run-failure.js';
 import { RunCoverage, type CoveragePart } from './run-coverage.js';
-import { DEFAULT_RUN_ENGINE_SETTINGS, type RunEngineSettings } from './run-engine-settings.js';
+import type { RunEngineSettings } from './run-engine-settings.js';
 import { RunLease } from './run-lease.js';
 import { RunProgressRecorder } from './run-progress.js';
 import { isRetryableRunFailure, retryAfterOf, retryDelayMs } from './run-retry-policy.js';
@@ -36,8 +36,6 @@ class AllPartsFailed extends Error {
  */
 @Injectable()
 export class RunExecutor {
-  private readonly engine: RunEngineSettings;
-
   constructor(
     private readonly credentials: CredentialsService,
     private readonly installationSecrets: InstallationSecretsService,
@@ -50,9 +48,8 @@ export class RunExecutor {
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly cancellation: RunCancellation,
-  ) {
-    this.engine = settings.runs ?? DEFAULT_RUN_ENGINE_SETTINGS;
-  }
+    @Inject(RUN_ENGINE_SETTINGS) private readonly engine: RunEngineSettings,
+  ) {}
 
   /** Runs the claimed attempt to its end; never rejects (the outcome is on the run record). */
   async execute(run: RunRecord, source: SourceRecord, owner: string): Promise<RunRecord> {

@@ -15,7 +15,7 @@ const MAX_CAUSE_DEPTH = 8;
  */
 export function describeRunFailure(error: unknown): RunFailure {
   const connectorFailure = connectorErrorIn(error);
-  if (connectorFailure) return definedFields(connectorFailure.toDetails());
+  if (connectorFailure) return connectorFailure.toDetails();
   const err = error as (Error & { code?: unknown }) | null | undefined;
   const name = err?.name ?? '';
   if (/^Archive/.test(name)) return { stage: 'archive', code: typeof err?.code === 'string' ? err.code : name, message: err?.message ?? String(error) };
@@ -29,8 +29,4 @@ function connectorErrorIn(error: unknown): ConnectorError | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-function definedFields<T extends object>(fields: T): T {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
 }

@@ -3,9 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Logger } from 'pino';
 import { RunClaimRepository } from '#catalog';
-import type { AppSettings } from '../config/app-settings.js';
-import { APP_SETTINGS, LOGGER, RUN_SCHEDULES } from '../core/tokens.js';
-import { DEFAULT_RUN_ENGINE_SETTINGS, type RunEngineSettings } from '../runs/run-engine-settings.js';
+import { LOGGER, RUN_SCHEDULES, RUN_ENGINE_SETTINGS } from '../core/tokens.js';
+import type { RunEngineSettings } from '../runs/run-engine-settings.js';
 import { RunDispatcher } from '../runs/run-dispatcher.js';
 import { SourceAdminRepository, type ManagedSourceRecord } from '../sources/source-admin.repository.js';
 import { SourceChanges } from '../sources/source-changes.js';
@@ -24,7 +23,6 @@ interface Registered {
  */
 @Injectable()
 export class SourceScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly engine: RunEngineSettings;
   private readonly registered = new Map<string, Registered>();
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -38,11 +36,9 @@ export class SourceScheduler implements OnApplicationBootstrap, BeforeApplicatio
     private readonly registry: SchedulerRegistry,
     private readonly changes: SourceChanges,
     @Inject(RUN_SCHEDULES) private readonly enabled: boolean,
-    @Inject(APP_SETTINGS) settings: AppSettings,
+    @Inject(RUN_ENGINE_SETTINGS) private readonly engine: RunEngineSettings,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.engine = settings.runs ?? DEFAULT_RUN_ENGINE_SETTINGS;
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
